@@ -1,0 +1,47 @@
+"""Sources: the seed files and what we know (and do not know) about where they came from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+
+class Source(BaseModel):
+    """One seed file's provenance; ``attribution`` is what the site prints under its answers."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    seed: str
+    format: str
+    title: str
+    author: str
+    origin: str
+    licence: str
+    attribution: str
+
+
+class SourceError(Exception):
+    pass
+
+
+def load_sources(path: Path) -> list[Source]:
+    """Read ``seeds/sources.yml``; every problem is reported with the file and entry."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as err:
+        raise SourceError(f"{path}: cannot read sources: {err}") from None
+    sources: list[Source] = []
+    problems: list[str] = []
+    for n, entry in enumerate(data.get("sources") or [], start=1):
+        try:
+            sources.append(Source.model_validate(entry))
+        except ValidationError as err:
+            problems.append(f"{path}: entry {n}: {err.errors()[0]['loc']}: {err.errors()[0]['msg']}")
+    ids = [s.id for s in sources]
+    problems += [f"{path}: duplicate source id {i!r}" for i in sorted({i for i in ids if ids.count(i) > 1})]
+    if problems:
+        raise SourceError("\n".join(problems))
+    return sources
