@@ -1,0 +1,48 @@
+export NO_MKDOCS_2_WARNING := 1
+
+# Everything runs from the repo-local virtualenv; `make setup` creates it.
+PY      := .venv/bin/python
+VENV    := .venv/.installed
+NODE    := node_modules/.package-lock.json
+PORT    ?= 8000
+
+.PHONY: setup serve build test import validate bench clean
+
+setup: $(VENV) $(NODE) chromium
+
+$(VENV): pyproject.toml
+	python3 -m venv .venv
+	.venv/bin/pip install --quiet --upgrade pip
+	.venv/bin/pip install --quiet -e '.[test,notebooks]'
+	touch $(VENV)
+
+$(NODE): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE)
+
+# Browser tests drive Debian's chromium (never a downloaded browser build).
+chromium:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	else echo "chromium is missing: run  sudo apt-get install -y chromium" >&2; exit 1; fi
+
+serve: setup
+	.venv/bin/mkdocs serve --dev-addr 127.0.0.1:$(PORT) --livereload
+
+build: setup
+	.venv/bin/mkdocs build --strict --clean
+
+import: setup
+	.venv/bin/qbank import
+
+validate: setup
+	.venv/bin/qbank import --check --quiet
+
+test: setup
+	.venv/bin/pytest -n 2 --dist loadgroup -q
+
+bench: setup
+	$(PY) -m qbank.bench
+
+clean:
+	rm -rf site .pytest_cache .hypothesis

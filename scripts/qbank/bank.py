@@ -1,0 +1,225 @@
+"""The bank: one Markdown file per question under ``docs/questions/<topic>/<slug>.md``.
+
+After the first import the bank is the source of truth that contributors edit, so this
+module both *writes* files (for ``qbank import``) and *reads* them back (for export, the
+site and validation).  The file format is deliberately plain:
+
+    ---
+    id: q-1a2b3c4
+    title: What is dropout?
+    topic: regularization-and-generalization
+    tags: [dropout, regularization]
+    difficulty: easy
+    status: answered
+    aliases: [...]
+    origins: [{source, seed, line, question}, ...]
+    ---
+
+    ## Answer (source: lazy-ds-guide)
+
+    Markdown...
+
+Every answer is a level-2 ``## Answer (source: ID)`` section, so attribution travels with
+the text it belongs to.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+QUESTIONS_DIR = Path("questions")
+DIFFICULTIES = ("easy", "medium", "hard")
+STATUSES = ("answered", "unanswered")
+FIELD_ORDER = ("id", "title", "topic", "tags", "difficulty", "status", "aliases", "notebooks", "flags",
+               "origins", "distinct_from", "import_digest")
+ANSWER_HEADING = re.compile(r"^## Answer \(source: (?P<source>[^)]+)\)\s*$")
+DIGEST_LINE = re.compile(r"^import_digest: .*\n", re.M)
+
+
+@dataclass(frozen=True)
+class Origin:
+    source: str
+    seed: str
+    line: int
+    question: str
+
+    def to_dict(self) -> dict:
+        return {"source": self.source, "seed": self.seed, "line": self.line, "question": self.question}
+
+
+@dataclass(frozen=True)
+class Answer:
+    source: str
+    markdown: str
+
+
+@dataclass
+class Question:
+    """One unique question with every place it was asked and every answer it got."""
+
+    id: str
+    title: str
+    topic: str
+    tags: list[str]
+    difficulty: str
+    status: str
+    aliases: list[str] = field(default_factory=list)
+    origins: list[Origin] = field(default_factory=list)
+    answers: list[Answer] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    notebooks: list[str] = field(default_factory=list)
+    path: Path | None = None  # relative to the docs dir, e.g. questions/foundations/x.md
+    meta: dict = field(default_factory=dict)  # front matter exactly as read
+
+    @property
+    def slug(self) -> str:
+        return self.path.stem if self.path else slugify(self.title)
+
+    @property
+    def url(self) -> str:
+        """Page path relative to the site root, as MkDocs builds it (directory URLs)."""
+        assert self.path is not None
+        return self.path.with_suffix("").as_posix() + "/"
+
+
+def question_id(source: str, question: str) -> str:
+    """Stable id from the primary origin: the same seed question always gets the same id."""
+    key = f"{source}\n{' '.join(question.lower().split())}"
+    return "q-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:7]
+
+
+def slugify(text: str, limit: int = 60) -> str:
+    """ASCII, lowercase, hyphenated, cut on a word boundary."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    slug = ""
+    for w in words:
+        if len(slug) + len(w) + 1 > limit and slug:
+            break
+        slug = f"{slug}-{w}" if slug else w
+    return slug or "question"
+
+
+def render(question: Question) -> str:
+    """The file text for ``question`` (without the import digest)."""
+    meta: dict = {
+        "id": question.id,
+        "title": question.title,
+        "topic": question.topic,
+        "tags": list(question.tags),
+        "difficulty": question.difficulty,
+        "status": question.status,
+    }
+    if question.aliases:
+        meta["aliases"] = list(question.aliases)
+    if question.notebooks:
+        meta["notebooks"] = list(question.notebooks)
+    if question.flags:
+        meta["flags"] = list(question.flags)
+    meta["origins"] = [o.to_dict() for o in question.origins]
+    front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
+    body = []
+    for answer in question.answers:
+        body.append(f"## Answer (source: {answer.source})\n\n{answer.markdown.strip()}\n")
+    if not body:
+        body.append("<!-- No answer yet: add a section headed '## Answer (source: community)' (see CONTRIBUTING.md). -->\n")
+    return f"---\n{front}---\n\n" + "\n".join(body)
+
+
+def with_digest(text: str) -> str:
+    """Stamp a file written by ``qbank import`` so later imports can tell if someone edited it."""
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    head, sep, rest = text.partition("\n---\n")
+    return f"{head}\nimport_digest: {digest}{sep}{rest}"
+
+
+def is_untouched(text: str) -> bool:
+    """True when a file still is exactly what ``qbank import`` wrote (digest matches)."""
+    m = re.search(r"^import_digest: (\w+)$", text, re.M)
+    if not m:
+        return False
+    original = DIGEST_LINE.sub("", text, count=1)
+    return hashlib.sha256(original.encode("utf-8")).hexdigest()[:16] == m.group(1)
+
+
+class BankFormatError(Exception):
+    def __init__(self, path: Path, line: int, message: str) -> None:
+        super().__init__(f"{path}:{line}: {message}")
+        self.path, self.line, self.message = path, line, message
+
+
+def split_front_matter(text: str, path: Path) -> tuple[dict, str, int]:
+    """Return (front matter, body, body's first line number)."""
+    if not text.startswith("---\n"):
+        raise BankFormatError(path, 1, "missing YAML front matter (the file must start with '---')")
+    end = text.find("\n---\n", 4)
+    if end == -1:
+        raise BankFormatError(path, 1, "front matter is not closed by a '---' line")
+    try:
+        meta = yaml.safe_load(text[4:end]) or {}
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        raise BankFormatError(path, (mark.line + 2) if mark else 1, f"front matter is not valid YAML: {err}") from None
+    if not isinstance(meta, dict):
+        raise BankFormatError(path, 2, "front matter must be a mapping of fields")
+    body = text[end + 5:]
+    return meta, body, text[: end + 5].count("\n") + 1
+
+
+def parse_answers(body: str) -> list[Answer]:
+    """Split a body into its ``## Answer (source: X)`` sections."""
+    answers: list[Answer] = []
+    current: str | None = None
+    lines: list[str] = []
+    fence = False
+    for line in body.split("\n"):
+        if line.lstrip().startswith(("```", "~~~")):
+            fence = not fence
+        m = None if fence else ANSWER_HEADING.match(line)
+        if m:
+            if current is not None:
+                answers.append(Answer(current, "\n".join(lines).strip()))
+            current, lines = m.group("source").strip(), []
+        elif current is not None:
+            lines.append(line)
+    if current is not None:
+        answers.append(Answer(current, "\n".join(lines).strip()))
+    return [a for a in answers if a.markdown and not re.fullmatch(r"<!--.*?-->", a.markdown, re.S)]
+
+
+def read_question(path: Path, docs_dir: Path) -> Question:
+    """Parse one bank file (raises BankFormatError on an unreadable file)."""
+    text = path.read_text(encoding="utf-8")
+    meta, body, _ = split_front_matter(text, path)
+    origins = [Origin(str(o.get("source", "")), str(o.get("seed", "")), int(o.get("line", 0)), str(o.get("question", "")))
+               for o in meta.get("origins") or [] if isinstance(o, dict)]
+    return Question(
+        id=str(meta.get("id", "")),
+        title=str(meta.get("title", "")),
+        topic=str(meta.get("topic", "")),
+        tags=[str(t) for t in meta.get("tags") or []],
+        difficulty=str(meta.get("difficulty", "")),
+        status=str(meta.get("status", "")),
+        aliases=[str(a) for a in meta.get("aliases") or []],
+        origins=origins,
+        answers=parse_answers(body),
+        flags=[str(f) for f in meta.get("flags") or []],
+        notebooks=[str(n) for n in meta.get("notebooks") or []],
+        path=path.relative_to(docs_dir),
+        meta=meta,
+    )
+
+
+def bank_files(docs_dir: Path) -> list[Path]:
+    return sorted((docs_dir / QUESTIONS_DIR).glob("*/*.md"))
+
+
+def load_bank(docs_dir: Path) -> list[Question]:
+    """Every question in the bank, sorted by topic then slug (deterministic)."""
+    return [read_question(p, docs_dir) for p in bank_files(docs_dir)]

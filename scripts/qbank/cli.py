@@ -1,0 +1,227 @@
+"""``qbank``: the command line over the pipeline.
+
+Exit codes: 0 success; 1 the check failed (bank out of date, validation errors);
+2 bad input or usage (unknown format, unreadable seed, broken data file).
+Errors print as ``path:line: message`` followed by a hint.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import bank as bank_mod
+from .classify import Taxonomy, classify
+from .dedupe import Overrides, dedupe
+from .export import dumps, export_document
+from .extract import FORMATS, extract_file
+from .importer import apply_plan, plan_import
+from .pipeline import Project, normalize_record, run
+from .record import ExtractError
+from .source import SourceError, load_sources
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+out = Console()
+err = Console(stderr=True)
+
+
+def _root() -> Path:
+    """The repository root: the nearest folder upwards holding seeds/sources.yml."""
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if (folder / "seeds" / "sources.yml").exists():
+            return folder
+    return here
+
+
+def _fail(message: str, hint: str = "", code: int = 2) -> None:
+    err.print(f"[bold red]error[/]: {message}", highlight=False)
+    if hint:
+        err.print(f"  hint: {hint}", highlight=False)
+    raise typer.Exit(code)
+
+
+def _guard(fn):
+    """Turn known input errors into located messages instead of tracebacks."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except ExtractError as e:
+            _fail(f"{e.path}:{e.line}: {e.message}", e.hint)
+        except (SourceError, bank_mod.BankFormatError, ValueError) as e:
+            _fail(str(e), "fix the file named above and run the command again")
+    return wrapper
+
+
+@app.command()
+@_guard
+def extract(
+    files: Annotated[list[Path], typer.Argument(help="Seed files to read.")],
+    fmt: Annotated[str, typer.Option("--format", help=f"auto or one of: {', '.join(FORMATS)}")] = "auto",
+    jsonl: Annotated[bool, typer.Option("--jsonl", help="One JSON record per line (default).")] = True,
+    normalized: Annotated[bool, typer.Option("--normalized", help="Apply the normalize stage too.")] = False,
+    source: Annotated[str | None, typer.Option(help="Source id to stamp on records (default: from seeds/sources.yml or the file stem).")] = None,
+) -> None:
+    """Print every record found in FILES (stage 1; with --normalized, stage 2 as well)."""
+    known = {}
+    sources_file = _root() / "seeds" / "sources.yml"
+    if sources_file.exists():
+        known = {s.seed: s.id for s in load_sources(sources_file)}
+    lines = []
+    for path in files:
+        if not path.exists():
+            _fail(f"{path}: no such file")
+        records = extract_file(path, source or known.get(path.name, path.stem), fmt)
+        if normalized:
+            records = [normalize_record(r) for r in records]
+        lines.extend(json.dumps(r.to_dict(), ensure_ascii=False) for r in records)
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+@app.command("dedupe")
+@_guard
+def dedupe_cmd(
+    report: Annotated[bool, typer.Option("--report", help="List merges and near-misses with scores.")] = True,
+    near: Annotated[int, typer.Option(help="How many near-misses to list.")] = 25,
+) -> None:
+    """Show which records are merged into one question, and the pairs just below the bar."""
+    project = Project(_root())
+    result = run(project)
+    table = Table(title=f"Merges ({len(result.dedupe.merges)})")
+    for col in ("score", "reason", "origin A", "question A", "origin B", "question B"):
+        table.add_column(col, overflow="fold")
+    for d in result.dedupe.merges:
+        table.add_row(f"{d.score:.1f}", d.reason, d.a, d.question_a, d.b, d.question_b)
+    out.print(table)
+    table = Table(title=f"Near-misses (top {near} of {len(result.dedupe.near_misses)})")
+    for col in ("score", "why not merged", "origin A", "question A", "origin B", "question B"):
+        table.add_column(col, overflow="fold")
+    for d in result.dedupe.near_misses[:near]:
+        table.add_row(f"{d.score:.1f}", d.reason, d.a, d.question_a, d.b, d.question_b)
+    out.print(table)
+    if result.dedupe.unknown_overrides:
+        _fail(f"data/dedupe.yml names origins that do not exist: {', '.join(result.dedupe.unknown_overrides)}",
+              "origins are <source id>:<line of the question in the seed>; see `qbank extract`")
+
+
+@app.command("classify")
+@_guard
+def classify_cmd(
+    explain: Annotated[str | None, typer.Option("--explain", help="Question id (or a question text) to explain.")] = None,
+) -> None:
+    """Topic and tags per question; --explain ID shows which rules fired and why."""
+    root = _root()
+    taxonomy = Taxonomy.load(root / "data")
+    questions = bank_mod.load_bank(root / "docs")
+    if explain:
+        match = [q for q in questions if q.id == explain]
+        title = match[0].title if match else explain
+        answers = [a.markdown for a in match[0].answers] if match else []
+        result = classify(title, answers, taxonomy)
+        out.print(f"[bold]{title}[/]")
+        out.print(f"topic: [cyan]{result.topic}[/]   tags: [cyan]{', '.join(result.tags)}[/]")
+        for line in result.explanation:
+            out.print(f"  - {line}", highlight=False)
+        return
+    table = Table()
+    for col in ("id", "topic", "tags", "question"):
+        table.add_column(col, overflow="fold")
+    for q in questions:
+        table.add_row(q.id, q.topic, ", ".join(q.tags), q.title)
+    out.print(table)
+
+
+def _summary(result) -> None:
+    table = Table(title="Sources")
+    for col in ("source", "records", "answered", "unanswered"):
+        table.add_column(col)
+    for s in result.sources:
+        recs = [r for r in result.records if r.source == s.id]
+        answered = sum(1 for r in recs if r.answered)
+        table.add_row(s.id, str(len(recs)), str(answered), str(len(recs) - answered))
+    out.print(table)
+    out.print(f"{len(result.records)} records -> {len(result.questions)} questions "
+              f"({len(result.dedupe.merges)} merges)")
+    topics = Counter(q.topic for q in result.questions)
+    tags = Counter(t for q in result.questions for t in q.tags)
+    table = Table(title="Topics")
+    table.add_column("topic")
+    table.add_column("questions", justify="right")
+    for topic, n in sorted(topics.items()):
+        table.add_row(topic, str(n))
+    out.print(table)
+    out.print("Tags: " + ", ".join(f"{t} {n}" for t, n in sorted(tags.items())), highlight=False)
+
+
+@app.command("import")
+@_guard
+def import_cmd(
+    check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 if the bank is out of date.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors and the final line.")] = False,
+) -> None:
+    """Create/refresh the bank files from the seeds, never touching hand-edited files."""
+    project = Project(_root())
+    with err.status("running the pipeline…", spinner="dots") if not quiet else _nullcontext():
+        result = run(project, None if quiet else (lambda msg: err.log(msg)))
+    plan = plan_import(result.questions, project.docs)
+    if not quiet:
+        _summary(result)
+        for path in plan.hand_edited:
+            out.print(f"[yellow]kept[/] {path.relative_to(project.root)} (edited by hand; not overwritten)")
+    if check:
+        if plan.changes:
+            for path in sorted(plan.create):
+                err.print(f"missing: {path.relative_to(project.root)}")
+            for path in sorted(plan.update):
+                err.print(f"outdated: {path.relative_to(project.root)}")
+            for path in plan.delete:
+                err.print(f"stale: {path.relative_to(project.root)}")
+            _fail(f"the bank is out of date with the seeds ({plan.changes} files)", "run `make import`", code=1)
+        out.print(f"bank up to date: {plan.unchanged} files, {len(plan.hand_edited)} hand-edited")
+        return
+    apply_plan(plan)
+    out.print(f"created {len(plan.create)}, updated {len(plan.update)}, removed {len(plan.delete)}, "
+              f"unchanged {plan.unchanged}, hand-edited kept {len(plan.hand_edited)}")
+
+
+class _nullcontext:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+@app.command("export")
+@_guard
+def export_cmd(
+    fmt: Annotated[str, typer.Option("--format", help="json")] = "json",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")] = None,
+) -> None:
+    """Write the bank as one JSON document (the schema of the site's questions.json)."""
+    root = _root()
+    if fmt != "json":
+        _fail(f"unknown export format {fmt!r}", "use --format json")
+    text = dumps(export_document(bank_mod.load_bank(root / "docs"), load_sources(root / "seeds" / "sources.yml"),
+                                 Taxonomy.load(root / "data")))
+    if output is None:
+        sys.stdout.write(text)
+        return
+    tmp = output.with_name(output.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(output)
+    err.print(f"wrote {output}")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,272 @@
+"""Dedupe: group records that ask the same question, within and across sources.
+
+A false merge (two different questions shown as one page) is worse than a missed one, so
+automatic merges need a high question-text score *and* the same shape of question: a
+compound question ("What is X and how does it differ from Y?") never auto-merges with a
+single ask, and "difference between" questions only merge with each other.  Maintainers
+correct the rest in ``data/dedupe.yml`` (force-merge / keep-apart, by origin).
+
+Scale: candidates come from an inverted index on each record's rarest content words, so
+the number of comparisons grows with the number of records, not with its square.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from rapidfuzz import fuzz
+
+from .normalize import normalize_question
+from .record import Record
+
+MERGE_THRESHOLD = 88.0
+GRAY_ZONE = 78.0  # between this and MERGE_THRESHOLD, answers decide
+ANSWER_EVIDENCE = 55.0
+NEAR_MISS_FLOOR = 70.0
+BLOCK_TOKENS = 3  # rarest content words used to find candidates
+MAX_POSTING = 2000  # words more common than this are useless for blocking
+
+# Phrasing that carries no meaning of its own: "Can you explain the concept of X in deep learning?"
+_FILLERS = [
+    r"can you (please )?(explain|describe|name and explain|name)( the concept of| what)?",
+    r"please explain( what is)?", r"explain the concept of", r"what is the concept of",
+    r"what do you (mean|understand) by", r"describe", r"explain", r"discuss", r"tell me about",
+    r"in (the )?context of", r"in deep learning( models)?", r"in machine learning", r"in ml", r"in dl",
+    r"in neural networks?", r"in (artificial )?neural networks?", r"in nns?",
+]
+_FILLER_RE = re.compile(r"\b(" + "|".join(_FILLERS) + r")\b")
+_STOP = frozenset(
+    "a an the is are was were be of to in on for and or what how why when which who whose "
+    "do does did can could should would you your we our it its this that these those there "
+    "with by as at from into over about use used using some any mean means".split()
+)
+_COMPARE = re.compile(r"\b(differ\w*|difference|versus|vs|compare\w*|over traditional|better than)\b")
+_SECOND_ASK = re.compile(
+    r"(\?\s*\S)|(\b(and|,)\s+(how|why|what|when|which|where|mention|explain|discuss|name|list|"
+    r"give|describe|is it|are they)\b)|(\band (its|their) (advantages|applications|uses|types|"
+    r"limitations|tasks|components)\b)"
+)
+
+
+def question_key(text: str) -> str:
+    """Lowercase content words with filler phrasing removed (what similarity is computed on)."""
+    text = normalize_question(text).lower()
+    text = re.sub(r"[^\w\s]", " ", text)
+    text = _FILLER_RE.sub(" ", text)
+    words = [w for w in text.split() if w not in _STOP]
+    return " ".join(_stem(w) for w in words)
+
+
+def _stem(word: str) -> str:
+    """A deliberately tiny plural folding: 'autoencoders' ~ 'autoencoder'."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What kind of ask a question is; questions of different shapes are never auto-merged."""
+
+    compound: bool
+    comparison: bool
+
+
+def question_shape(text: str) -> Shape:
+    lowered = normalize_question(text).lower().rstrip("?. ")
+    return Shape(compound=bool(_SECOND_ASK.search(lowered)), comparison=bool(_COMPARE.search(lowered)))
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One scored pair, kept for ``qbank dedupe --report``."""
+
+    a: str  # origin handle
+    b: str
+    score: float
+    reason: str
+    question_a: str
+    question_b: str
+
+
+@dataclass
+class Overrides:
+    """Maintainer corrections from ``data/dedupe.yml``, each a list of origin handles."""
+
+    merge: list[list[str]] = field(default_factory=list)
+    keep_apart: list[list[str]] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, path: Path) -> Overrides:
+        if not path.exists():
+            return cls()
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as err:
+            mark = getattr(err, "problem_mark", None)
+            raise ValueError(f"{path}:{mark.line + 1 if mark else 1}: not valid YAML: "
+                             f"{getattr(err, 'problem', err)}") from None
+        unknown = set(data) - {"merge", "keep_apart"}
+        if unknown:
+            raise ValueError(f"{path}: unknown keys {sorted(unknown)}; allowed: merge, keep_apart")
+        groups: dict[str, list[list[str]]] = {}
+        for key in ("merge", "keep_apart"):
+            groups[key] = []
+            for n, entry in enumerate(data.get(key) or [], start=1):
+                if not isinstance(entry, dict) or not isinstance(entry.get("origins"), list) or len(entry["origins"]) < 2:
+                    raise ValueError(f"{path}: {key} entry {n}: needs `origins:` with at least two origins "
+                                     "(and a `why:` for the next maintainer)")
+                groups[key].append([str(x) for x in entry["origins"]])
+        return cls(merge=groups["merge"], keep_apart=groups["keep_apart"])
+
+
+@dataclass
+class DedupeResult:
+    groups: list[list[Record]]
+    merges: list[Decision]
+    near_misses: list[Decision]
+    unknown_overrides: list[str]
+
+
+def origin_handle(record: Record) -> str:
+    """How ``data/dedupe.yml`` names a record: ``<source>:<line>``."""
+    return f"{record.source}:{record.line}"
+
+
+class _UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _candidates(keys: list[list[str]]) -> set[tuple[int, int]]:
+    """Pairs sharing one of their rarest words (blocking: avoids all-pairs comparison)."""
+    df: dict[str, int] = defaultdict(int)
+    for words in keys:
+        for w in set(words):
+            df[w] += 1
+    postings: dict[str, list[int]] = defaultdict(list)
+    for i, words in enumerate(keys):
+        rare = sorted(set(words), key=lambda w: (df[w], w))[:BLOCK_TOKENS]
+        for w in rare:
+            if df[w] <= MAX_POSTING:
+                postings[w].append(i)
+    pairs: set[tuple[int, int]] = set()
+    for ids in postings.values():
+        for x in range(len(ids)):
+            for y in range(x + 1, len(ids)):
+                pairs.add((ids[x], ids[y]))
+    return pairs
+
+
+def _unmatched_words(a: list[str], b: list[str]) -> list[str]:
+    """Content words of one question with no close match (typos allowed) in the other.
+
+    "Bagging" vs "AdaBoost" in otherwise identical phrasing is a different question; the
+    fuzzy match only forgives spelling ("normalizattion").
+    """
+    def missing(xs: list[str], ys: list[str]) -> list[str]:
+        return [x for x in xs if not any(x == y or (len(x) > 5 and fuzz.ratio(x, y) >= 85) for y in ys)]
+    return sorted(set(missing(a, b) + missing(b, a)))
+
+
+def _answer_score(a: Record, b: Record) -> float:
+    if not (a.answer.strip() and b.answer.strip()):
+        return 0.0
+    return fuzz.token_set_ratio(question_key(a.answer[:600]), question_key(b.answer[:600]))
+
+
+def dedupe(records: list[Record], overrides: Overrides | None = None) -> DedupeResult:
+    """Group ``records``; each group's records are in input order (first = primary)."""
+    overrides = overrides or Overrides()
+    handles = {origin_handle(r): i for i, r in enumerate(records)}
+    keys = [question_key(r.question) for r in records]
+    shapes = [question_shape(r.question) for r in records]
+    words = [k.split() for k in keys]
+
+    apart: set[frozenset[int]] = set()
+    unknown: list[str] = []
+    for group in overrides.keep_apart:
+        ids = [handles[h] for h in group if h in handles]
+        unknown += [h for h in group if h not in handles]
+        apart.update(frozenset((x, y)) for x in ids for y in ids if x != y)
+
+    uf = _UnionFind(len(records))
+    members: dict[int, set[int]] = {i: {i} for i in range(len(records))}
+
+    def try_union(a: int, b: int) -> bool:
+        ra, rb = uf.find(a), uf.find(b)
+        if ra == rb:
+            return True
+        if any(frozenset((x, y)) in apart for x in members[ra] for y in members[rb]):
+            return False
+        uf.union(ra, rb)
+        root = uf.find(ra)
+        members[root] = members.pop(ra if root != ra else rb) | members[root]
+        return True
+
+    merges: list[Decision] = []
+    near: list[Decision] = []
+
+    def decision(i: int, j: int, score: float, reason: str) -> Decision:
+        return Decision(origin_handle(records[i]), origin_handle(records[j]), round(score, 1), reason,
+                        records[i].question, records[j].question)
+
+    for group in overrides.merge:
+        ids = [handles[h] for h in group if h in handles]
+        unknown += [h for h in group if h not in handles]
+        for other in ids[1:]:
+            if try_union(ids[0], other):
+                merges.append(decision(ids[0], other, fuzz.token_sort_ratio(keys[ids[0]], keys[other]),
+                                       "override: merge"))
+
+    for i, j in sorted(_candidates(words)):
+        if not keys[i] or not keys[j]:
+            continue
+        score = fuzz.token_sort_ratio(keys[i], keys[j])
+        if score < NEAR_MISS_FLOOR or uf.find(i) == uf.find(j):
+            continue
+        if frozenset((i, j)) in apart:
+            near.append(decision(i, j, score, "override: keep apart"))
+            continue
+        if shapes[i] != shapes[j]:
+            near.append(decision(i, j, score, "different shape (compound or comparison vs single ask)"))
+            continue
+        extra = _unmatched_words(words[i], words[j])
+        if extra:
+            near.append(decision(i, j, score, f"different key words: {', '.join(extra)}"))
+            continue
+        if score >= MERGE_THRESHOLD:
+            reason = "question text"
+        elif score >= GRAY_ZONE and (ans := _answer_score(records[i], records[j])) >= ANSWER_EVIDENCE:
+            reason = f"question text + answers agree ({ans:.0f})"
+        else:
+            near.append(decision(i, j, score, "below threshold"))
+            continue
+        if try_union(i, j):
+            merges.append(decision(i, j, score, reason))
+        else:
+            near.append(decision(i, j, score, "blocked by keep-apart in the group"))
+
+    grouped: dict[int, list[Record]] = defaultdict(list)
+    for i, r in enumerate(records):
+        grouped[uf.find(i)].append(r)
+    groups = [grouped[root] for root in sorted(grouped)]
+    near.sort(key=lambda d: (-d.score, d.a, d.b))
+    return DedupeResult(groups, merges, near, unknown)

@@ -1,0 +1,1 @@
+"""MkDocs side of the project: build-time hooks, math rendering, vendored assets."""

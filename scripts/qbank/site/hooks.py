@@ -1,0 +1,230 @@
+"""MkDocs hooks: everything derived from the bank is generated here, at build time.
+
+Registered in ``mkdocs.yml`` under ``hooks:``.  Per build: load the bank, taxonomy and
+sources once (``on_config``), add the generated pages (``on_files``), decorate each
+question page (``on_page_markdown``), typeset math with KaTeX (``on_page_content``) and
+publish ``questions.json`` plus the vendored front-end assets (``on_post_build``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from qbank.bank import BankFormatError, Question, load_bank
+from qbank.classify import Taxonomy
+from qbank.export import dumps, export_document
+from qbank.source import Source, load_sources
+from qbank.site import pages
+from qbank.site.math import KatexRenderer, find_tex_line, render_math
+from qbank.site.related import related_questions
+from qbank.site.vendor import copy_vendor_assets
+
+log = logging.getLogger("mkdocs.plugins.qbank")
+
+
+@dataclass
+class _State:
+    root: Path = Path(".")
+    questions: list[Question] = field(default_factory=list)
+    by_path: dict[str, Question] = field(default_factory=dict)
+    taxonomy: Taxonomy | None = None
+    sources: list[Source] = field(default_factory=list)
+    related: dict[str, list[Question]] = field(default_factory=dict)
+    math_errors: list[str] = field(default_factory=list)
+
+
+STATE = _State()
+_RENDERER: KatexRenderer | None = None
+
+
+def _renderer() -> KatexRenderer:
+    global _RENDERER
+    if _RENDERER is None:
+        _RENDERER = KatexRenderer()
+    return _RENDERER
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    root = Path(config.config_file_path).resolve().parent
+    docs = Path(config.docs_dir)
+    try:
+        questions = load_bank(docs)
+    except BankFormatError as err:
+        raise PluginError(f"{err} (run `qbank validate` for every problem at once)") from None
+    taxonomy = Taxonomy.load(root / "data")
+    STATE.root = root
+    STATE.questions = questions
+    STATE.by_path = {q.path.as_posix(): q for q in questions}
+    STATE.taxonomy = taxonomy
+    STATE.sources = load_sources(root / "seeds" / "sources.yml")
+    STATE.related = related_questions(questions)
+    STATE.math_errors = []
+    # One source of truth for tags: the vocabulary file feeds Material's tags plugin.
+    tags_plugin = config.plugins.get("material/tags")
+    if tags_plugin is not None:
+        tags_plugin.config.tags_allowed = {t.id for t in taxonomy.tags}
+    config.nav = _nav(taxonomy, config.nav or [])
+    return config
+
+
+def _nav(taxonomy: Taxonomy, extra: list) -> list:
+    """Question pages stay out of the nav: 10k entries would bloat every page's HTML."""
+    topics = [{t.title: f"questions/{t.id}/index.md"} for t in taxonomy.topics]
+    return [
+        {"Home": "index.md"},
+        {"Topics": ["questions/index.md", *topics]},
+        {"Tags": "tags/index.md"},
+        {"Unanswered": "unanswered.md"},
+        *extra,
+        {"Sources & licence": "sources.md"},
+    ]
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    assert STATE.taxonomy is not None
+    taxonomy, questions = STATE.taxonomy, STATE.questions
+    topics = {t.id: t for t in taxonomy.topics}
+
+    def add(path: str, content: str) -> None:
+        existing = files.get_file_from_path(path)
+        if existing is not None:
+            raise PluginError(f"docs/{path} is generated at build time; delete the committed file")
+        files.append(File.generated(config, path, content=content))
+
+    add("index.md", pages.home(questions, taxonomy, STATE.sources))
+    add("questions/index.md", pages.topics_index(taxonomy, questions))
+    for topic in taxonomy.topics:
+        add(f"questions/{topic.id}/index.md", pages.topic_page(topic, [q for q in questions if q.topic == topic.id]))
+    add("tags/index.md", pages.tags_index(taxonomy, questions))
+    for tag in taxonomy.tags:
+        tagged = [q for q in questions if tag.id in q.tags]
+        if tagged:
+            add(f"tags/{tag.id}.md", pages.tag_page(tag.id, tag.description, tagged, topics))
+    add("unanswered.md", pages.unanswered(questions, topics))
+    add("sources.md", pages.sources_page(STATE.sources, questions))
+    return files
+
+
+_ANSWER = re.compile(r"^## Answer \(source: (?P<source>[^)]+)\)\s*$", re.M)
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    q = STATE.by_path.get(page.file.src_uri)
+    if q is None:
+        return markdown
+    assert STATE.taxonomy is not None
+    topics = {t.id: t for t in STATE.taxonomy.topics}
+    sources = {s.id: s for s in STATE.sources}
+    page_url = (config.site_url or "/") + page.url
+    page.meta["description"] = _description(q, topics)
+
+    counter = iter(range(1, 1000))
+
+    def answer_heading(m: re.Match[str]) -> str:
+        sid = m.group("source").strip()
+        n = next(counter)
+        src = sources.get(sid)
+        if src is not None:
+            who = f"[{pages.esc(src.title)}](../../sources.md#{src.id})"
+            note = pages.esc(src.attribution)
+        else:
+            who, note = pages.esc(sid), "Written for this site by a contributor."
+        return (f"## Answer {n} {{ #answer-{n} }}\n\n"
+                f'<p class="qb-attribution">Source: {who}. {note}</p>\n')
+
+    body = _ANSWER.sub(answer_heading, markdown)
+    head = [f'<p class="qb-meta">{pages.badges(q, topics.get(q.topic), f"../")}</p>', ""]
+    if "garbled-formula" in q.flags:
+        head += ['!!! warning "Formula needs review"', "",
+                 "    The source's formula was garbled when it was scraped. It is shown as found; "
+                 "please help fix it with **Improve this answer**.", ""]
+    if q.status == "unanswered":
+        head += ['!!! question "No answer yet"', "",
+                 f"    Know the answer? [Answer this question]({page.edit_url or '#'}){{ .md-button .md-button--primary }} —"
+                 " it takes a few minutes and ends in a pull request.", ""]
+    tail = []
+    if q.aliases:
+        tail += ["## Also asked as", "", *[f"- {pages.esc(a)}" for a in q.aliases], ""]
+    origins = ", ".join(f"`{o.seed}` line {o.line}" for o in q.origins)
+    related = STATE.related.get(q.id, [])
+    if related:
+        tail += ["## Related questions", ""]
+        tail += [f'- <a href="../../../{r.url}">{pages.esc(r.title)}</a>' for r in related]
+        tail.append("")
+    report = pages.issue_url(config.repo_url or "", q, page_url)
+    edit = page.edit_url or "#"
+    tail += ['<div class="qb-actions" markdown>', "",
+             f"[Improve this answer]({edit}){{ .md-button }}"
+             + (f" [Answer this question]({edit}){{ .md-button }}" if q.status == "unanswered" else "")
+             + f' <a class="md-button" href="{pages.esc(report)}">Report a problem</a>',
+             "", "</div>", "",
+             f'<p class="qb-provenance">Question id <code>{q.id}</code> · found in {origins}</p>', ""]
+    return "\n".join(head) + "\n" + body.rstrip() + "\n\n" + "\n".join(tail)
+
+
+def _description(q: Question, topics: dict) -> str:
+    if q.answers:
+        text = q.answers[0].markdown
+        text = re.sub(r"```.*?```", " ", text, flags=re.S)
+        text = re.sub(r"\\\[.*?\\\]|\\\(.*?\\\)", " ", text, flags=re.S)
+        text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
+        text = re.sub(r"[*_`#>|]|^\s*[-\d.]+\s", " ", text, flags=re.M)
+        text = " ".join(text.split())
+        if len(text) > 155:
+            text = text[:152].rsplit(" ", 1)[0] + "…"
+        return text
+    topic = topics.get(q.topic)
+    return f"Unanswered interview question on {topic.title if topic else q.topic}: {q.title} Contribute an answer."
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    if "arithmatex" not in html:
+        return html
+    rendered, errors = render_math(html, _renderer())
+    for error in errors:
+        line = None
+        if page.file.abs_src_path and Path(page.file.abs_src_path).exists():
+            line = find_tex_line(Path(page.file.abs_src_path).read_text(encoding="utf-8"), error.tex)
+        where = f"docs/{page.file.src_uri}:{line or 1}"
+        STATE.math_errors.append(f"{where}: KaTeX cannot parse {error.tex!r}: {error.message}")
+    if errors:
+        raise PluginError("\n".join(STATE.math_errors[-len(errors):])
+                          + "\nhint: fix the formula (it must be valid KaTeX) and build again")
+    return rendered
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    site = Path(config.site_dir)
+    assert STATE.taxonomy is not None
+    (site / "questions.json").write_text(
+        dumps(export_document(STATE.questions, STATE.sources, STATE.taxonomy)), encoding="utf-8")
+    copy_vendor_assets(site)
+
+
+def on_shutdown() -> None:
+    global _RENDERER
+    if _RENDERER is not None:
+        _RENDERER.close()
+        _RENDERER = None
+
+
+def on_serve(server, config: MkDocsConfig, builder):  # noqa: ANN001 - MkDocs passes its own types
+    """Rebuild when the data files change, not only docs/."""
+    root = Path(config.config_file_path).resolve().parent
+    for extra in ("data", "seeds/sources.yml", "overrides"):
+        if (root / extra).exists():
+            server.watch(str(root / extra))
+    return server
+
+
+__all__ = ["on_config", "on_files", "on_page_markdown", "on_page_content", "on_post_build", "on_shutdown", "on_serve",
+           "json"]
