@@ -134,7 +134,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         n = next(counter)
         src = sources.get(sid)
         if src is not None:
-            who = f"[{pages.esc(src.title)}](../../sources.md#{src.id})"
+            who = f'<a href="../../../sources/#{src.id}">{pages.esc(src.title)}</a>'
             note = pages.esc(src.attribution)
         else:
             who, note = pages.esc(sid), "Written for this site by a contributor."
@@ -154,7 +154,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     tail = []
     if q.aliases:
         tail += ["## Also asked as", "", *[f"- {pages.esc(a)}" for a in q.aliases], ""]
-    origins = ", ".join(f"`{o.seed}` line {o.line}" for o in q.origins)
+    origins = ", ".join(f"<code>{o.seed}</code> line {o.line}" for o in q.origins)
     related = STATE.related.get(q.id, [])
     if related:
         tail += ["## Related questions", ""]

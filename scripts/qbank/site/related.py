@@ -19,14 +19,15 @@ LIMIT = 5
 def related_questions(questions: list[Question], limit: int = LIMIT) -> dict[str, list[Question]]:
     by_tag: dict[str, list[Question]] = defaultdict(list)
     for q in sorted(questions, key=lambda q: q.id):
-        for tag in q.tags:
+        # the topic acts as one more (weaker) tag, so small tags still yield neighbours
+        for tag in (*q.tags, f"topic:{q.topic}"):
             by_tag[tag].append(q)
     ids_by_tag = {tag: [q.id for q in qs] for tag, qs in by_tag.items()}
     related: dict[str, list[Question]] = {}
     for q in questions:
         tags = set(q.tags)
         candidates: dict[str, Question] = {}
-        for tag in q.tags:
+        for tag in (*q.tags, f"topic:{q.topic}"):
             posting, ids = by_tag[tag], ids_by_tag[tag]
             start = bisect_right(ids, q.id)
             for k in range(min(WINDOW, len(posting) - 1)):
