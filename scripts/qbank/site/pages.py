@@ -45,7 +45,7 @@ def question_list(questions: list[Question], prefix: str, topics: dict[str, Topi
         topic = topics.get(q.topic) if topics else None
         tags = ""
         if show_tags and q.tags:
-            tags = " " + " ".join(f'<span class="qb-tag">{esc(t)}</span>' for t in q.tags)
+            tags = " " + " ".join(f'<a class="qb-tag" href="{prefix}tags/{esc(t)}/">{esc(t)}</a>' for t in q.tags)
         items.append(f'<li markdown><a href="{prefix}{q.url}">{esc(q.title)}</a><br>'
                      f'{badges(q, topic)}{tags}</li>')
     return '<ul class="qb-list" markdown>\n' + "\n".join(items) + "\n</ul>\n"
