@@ -1,0 +1,447 @@
+"""The built site in a real browser (Debian's chromium through Playwright).
+
+All tests share one build, one local server and one browser (see conftest.py); each
+gets a fresh context through the guarded ``page`` fixture, which fails the test on any
+console error or any request that leaves the local server.
+
+Run with ``pytest -n 2 --dist loadgroup``: the ``xdist_group`` mark keeps these tests on
+one worker, so the browser starts once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import REPO, PageLog, new_guarded_context
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+ARTIFACTS = REPO / "tests" / "artifacts"
+PHONE = {"width": 375, "height": 812}
+RAW_TEX = ("\\frac", "\\(", "\\)", "\\[", "\\]", "\\tau", "\\sum", "$$")
+OPEN_SHADOW = """(() => {
+  const attach = Element.prototype.attachShadow;
+  window.__qbShadowRoots = [];
+  Element.prototype.attachShadow = function (init) {
+    const root = attach.call(this, Object.assign({}, init, { mode: "open" }));
+    window.__qbShadowRoots.push(root);
+    return root;
+  };
+})();"""
+HAS_MERMAID_SVG = """() => [...document.querySelectorAll(".mermaid")]
+  .some(el => el.shadowRoot && el.shadowRoot.querySelector("svg"))"""
+
+
+# -- helpers ---------------------------------------------------------------------------
+
+
+def _find(questions_json: dict, *needles: str) -> dict:
+    hits = [q for q in questions_json["questions"] if all(n.lower() in q["title"].lower() for n in needles)]
+    assert hits, f"no question whose title contains {needles}"
+    return hits[0]
+
+
+def _has_math(q: dict) -> bool:
+    return any(re.search(r"\\\(|\\\[|\$\$", a["markdown"]) for a in q["answers"])
+
+
+@pytest.fixture(scope="module")
+def temperature_q(questions_json: dict) -> dict:
+    q = _find(questions_json, "temperature")
+    assert _has_math(q), "the temperature question is expected to carry formulas"
+    return q
+
+
+@pytest.fixture(scope="module")
+def mermaid_q(questions_json: dict) -> dict:
+    q = _find(questions_json, "logits", "hard targets")
+    assert any("```mermaid" in a["markdown"] for a in q["answers"]), "the logits question lost its diagram"
+    return q
+
+
+def _topic_url(q: dict) -> str:
+    return f"questions/{q['topic']}/"
+
+
+def _open(page, url: str, idle: bool = True) -> None:
+    """Full load of ``url``; by default also wait until the network is quiet, so every
+    request the page makes on its own (search index, lazy scripts, fonts) is recorded."""
+    response = page.goto(url)
+    assert response is not None and response.ok, f"GET {url}: {response and response.status}"
+    if idle:
+        page.wait_for_load_state("networkidle")
+
+
+def _rel(base: str, url: str) -> str:
+    """``url`` (absolute, on the local server) as a site URL like ``questions/x/y/``."""
+    parts = urlsplit(url)
+    path = f"{parts.scheme}://{parts.netloc}{parts.path}"
+    assert path.startswith(base), f"{url} is not under {base}"
+    return path[len(base):]
+
+
+def _wait_for_title(page, title: str) -> None:
+    """Wait until the main content's h1 reads ``title`` (instant navigation swaps the
+    content after the URL has already changed)."""
+    page.wait_for_function(
+        "t => document.querySelector('article.md-content__inner h1')?.textContent.replace('\u00b6', '').trim() === t",
+        arg=title)
+
+
+def _body_text(page) -> str:
+    return page.evaluate("() => document.body.innerText")
+
+
+def _assert_katex(page, where: str) -> None:
+    page.wait_for_selector("article.md-content__inner .katex", state="attached")
+    n = page.locator("article.md-content__inner .katex").count()
+    assert n > 0, f"{where}: no .katex element"
+    visible = page.locator("article.md-content__inner .katex").first.is_visible()
+    assert visible, f"{where}: KaTeX output is not visible"
+    text = _body_text(page)
+    raw = [t for t in RAW_TEX if t in text]
+    assert not raw, f"{where}: raw TeX visible in the page text: {raw}"
+
+
+def _scheme(page) -> str:
+    return page.evaluate("() => document.body.getAttribute('data-md-color-scheme')")
+
+
+def _switch_to_slate(page) -> None:
+    for _ in range(4):
+        if _scheme(page) == "slate":
+            return
+        toggle = page.locator('form[data-md-component="palette"] label:not([hidden])')
+        assert toggle.count() == 1, "expected exactly one visible palette toggle"
+        toggle.click()
+        page.wait_for_timeout(100)
+    assert _scheme(page) == "slate", "the palette toggle never reached the slate scheme"
+
+
+@contextlib.contextmanager
+def _extra_page(browser, page_log: PageLog, **options):
+    """Another guarded page (e.g. a phone viewport) reporting into the same log."""
+    context = new_guarded_context(browser, page_log, **options)
+    try:
+        p = context.new_page()
+        p.set_default_timeout(15_000)
+        yield p
+    finally:
+        context.close()
+
+
+# -- 1. search --------------------------------------------------------------------------
+
+
+def test_search_finds_a_question_and_opens_it(page, site_server: str, questions_json: dict) -> None:
+    q = _find(questions_json, "dropout", "explain")
+    _open(page, site_server)
+    page.keyboard.press("/")
+    search = page.locator("input.md-search__input")
+    assert search.is_visible() and search.evaluate("el => el === document.activeElement")
+    search.type("dropout", delay=20)
+    page.wait_for_selector(".md-search-result__item a", state="visible")
+    results = page.locator(".md-search-result__item > a.md-search-result__link")
+    hrefs = results.evaluate_all("links => links.map(a => a.href)")
+    matching = [i for i, h in enumerate(hrefs) if _rel(site_server, h) == q["url"]]
+    assert matching, f"{q['url']} not among the search results: {hrefs}"
+    results.nth(matching[0]).click()
+    page.wait_for_url(re.compile(re.escape(q["url"])))
+    _wait_for_title(page, q["title"])
+
+
+# -- 2. math ----------------------------------------------------------------------------
+
+
+def test_math_is_typeset_on_load_and_after_instant_navigation(page, page_log: PageLog, site_server: str,
+                                                              questions_json: dict, temperature_q: dict) -> None:
+    _open(page, site_server + temperature_q["url"])
+    _assert_katex(page, temperature_q["url"])
+    assert page.locator("article.md-content__inner .katex-display").count() >= 1, "the softmax formula should be a display block"
+    assert not [u for u in page_log.requests if "katex" in u.lower() and ".js" in u], "KaTeX JS was fetched"
+
+    other = next(q for q in questions_json["questions"] if _has_math(q) and q["id"] != temperature_q["id"])
+    _open(page, site_server + _topic_url(other))
+    page.evaluate("() => { window.__qbSameDocument = true; }")
+    link = page.locator(f'article.md-content__inner a[href$="{other["url"].rsplit("/", 2)[-2]}/"]').first
+    link.click()
+    page.wait_for_url(re.compile(re.escape(other["url"]) + "$"))
+    _wait_for_title(page, other["title"])
+    assert page.evaluate("() => window.__qbSameDocument === true"), "the click did a full page load, not instant navigation"
+    _assert_katex(page, other["url"] + " (instant navigation)")
+
+
+# -- 3. mermaid -------------------------------------------------------------------------
+
+
+def test_mermaid_diagram_renders_from_the_local_copy_only_when_needed(page, page_log: PageLog, site_server: str,
+                                                                       mermaid_q: dict) -> None:
+    page.context.add_init_script(OPEN_SHADOW)
+    _open(page, site_server)
+    page.wait_for_timeout(300)
+    assert not page_log.requested("mermaid.min.js"), "the home page fetched mermaid"
+
+    _open(page, site_server + mermaid_q["url"])
+    page.wait_for_function(HAS_MERMAID_SVG, timeout=20_000)
+    labels = page.evaluate("""() => {
+      const host = [...document.querySelectorAll('.mermaid')].find(el => el.shadowRoot);
+      return host.shadowRoot.querySelector('svg').textContent;
+    }""")
+    for label in ("Logits", "Soft Targets", "Hard Targets"):
+        assert label in labels, f"diagram lacks {label!r}: {labels!r}"
+    assert page.locator(".mermaid svg").first.bounding_box()["height"] > 20
+    fetched = page_log.requested("mermaid.min.js")
+    assert fetched, "mermaid.min.js was never requested"
+    assert set(fetched) == {site_server + "assets/vendor/mermaid/mermaid.min.js"}, fetched
+    assert "graph LR" not in _body_text(page), "the diagram source is visible as text"
+
+
+# -- 4. tags ----------------------------------------------------------------------------
+
+
+def test_tag_page_lists_its_questions_and_links_work(page, site_server: str, questions_json: dict) -> None:
+    counts: dict[str, list[dict]] = {}
+    for q in questions_json["questions"]:
+        for t in q["tags"]:
+            counts.setdefault(t, []).append(q)
+    tag, tagged = max(sorted(counts.items()), key=lambda kv: len(kv[1]))
+    _open(page, site_server + f"tags/{tag}/")
+    links = page.locator("article.md-content__inner ul.qb-list > li > a:first-child")
+    hrefs = links.evaluate_all("links => links.map(a => a.href)")
+    assert sorted(_rel(site_server, h) for h in hrefs) == sorted(q["url"] for q in tagged)
+    for href in hrefs:
+        response = page.request.get(href)
+        assert response.ok, f"{href}: {response.status}"
+    first = tagged[[q["url"] for q in tagged].index(_rel(site_server, hrefs[0]))]
+    links.first.click()
+    page.wait_for_url(re.compile(re.escape(first["url"]) + "$"))
+    _wait_for_title(page, first["title"])
+
+
+# -- 5. dark mode -----------------------------------------------------------------------
+
+
+def test_dark_mode_persists_across_reload(page, site_server: str) -> None:
+    _open(page, site_server)
+    assert _scheme(page) == "default"
+    _switch_to_slate(page)
+    stored = page.evaluate("""() => Object.keys(localStorage).filter(k => k.endsWith('__palette'))
+        .map(k => JSON.parse(localStorage.getItem(k)))""")
+    assert stored and stored[0]["color"]["scheme"] == "slate", stored
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    assert _scheme(page) == "slate"
+    bg = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+    assert _luminance(_rgb(bg)) < 0.1, f"slate scheme but the page background is {bg}"
+
+
+# -- 6. no errors, no third parties ------------------------------------------------------
+
+
+def test_pages_log_no_errors_and_stay_on_the_local_server(page, page_log: PageLog, site_server: str,
+                                                         temperature_q: dict, mermaid_q: dict) -> None:
+    page.context.add_init_script(OPEN_SHADOW)
+    urls = ["", _topic_url(temperature_q), temperature_q["url"], mermaid_q["url"], "tags/", "unanswered/", "sources/"]
+    for url in urls:
+        _open(page, site_server + url)
+        if url == mermaid_q["url"]:
+            page.wait_for_function(HAS_MERMAID_SVG, timeout=20_000)
+    assert len(page_log.requests) > len(urls)
+    assert not page_log.third_party(), page_log.third_party()
+    assert not page_log.unexpected_errors(), page_log.unexpected_errors()
+
+
+# -- 7. phone width ----------------------------------------------------------------------
+
+
+def test_no_horizontal_overflow_at_phone_width(browser, page_log: PageLog, site_server: str,
+                                              temperature_q: dict, mermaid_q: dict) -> None:
+    too_wide = []
+    with _extra_page(browser, page_log, viewport=PHONE, device_scale_factor=2, is_mobile=True,
+                     has_touch=True) as phone:
+        phone.context.add_init_script(OPEN_SHADOW)
+        for url in ("", _topic_url(temperature_q), temperature_q["url"], mermaid_q["url"]):
+            _open(phone, site_server + url)
+            if url == mermaid_q["url"]:
+                phone.wait_for_function(HAS_MERMAID_SVG, timeout=20_000)
+            width = phone.evaluate("() => document.documentElement.scrollWidth")
+            if width > PHONE["width"]:
+                culprits = phone.evaluate("""(w) => [...document.querySelectorAll('body *')]
+                    .filter(el => el.getBoundingClientRect().right > w + 1)
+                    .slice(0, 5).map(el => el.tagName.toLowerCase() + '.' + [...el.classList].join('.'))""",
+                                          PHONE["width"])
+                too_wide.append(f"/{url}: scrollWidth {width} ({culprits})")
+    assert not too_wide, "pages wider than the phone:\n" + "\n".join(too_wide)
+
+
+# -- 8. screenshots ----------------------------------------------------------------------
+
+
+def test_screenshots(browser, page, page_log: PageLog, site_server: str, temperature_q: dict,
+                     mermaid_q: dict) -> None:
+    """Saves tests/artifacts/*.png for a human to look at (asserts only that they exist)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shots: list[Path] = []
+
+    def shoot(p, name: str, full_page: bool = True) -> None:
+        path = ARTIFACTS / name
+        p.screenshot(path=str(path), full_page=full_page)
+        shots.append(path)
+
+    page.context.add_init_script(OPEN_SHADOW)
+    _open(page, site_server)
+    shoot(page, "home.png")
+    _open(page, site_server + temperature_q["url"])
+    shoot(page, "question.png")
+    _open(page, site_server + _topic_url(temperature_q))
+    shoot(page, "topic.png")
+    _open(page, site_server + mermaid_q["url"])
+    page.wait_for_function(HAS_MERMAID_SVG, timeout=20_000)
+    shoot(page, "mermaid.png")
+    _open(page, site_server + temperature_q["url"])
+    _switch_to_slate(page)
+    page.mouse.move(5, 600)  # no hover tooltip on the palette toggle in the picture
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    page.evaluate(SETTLE_ANIMATIONS)
+    page.wait_for_timeout(300)
+    shoot(page, "dark.png")
+    with _extra_page(browser, page_log, viewport=PHONE, device_scale_factor=1, is_mobile=True,
+                     has_touch=True) as phone:
+        _open(phone, site_server + temperature_q["url"])
+        shoot(phone, "phone.png")
+        _open(phone, site_server)
+        shoot(phone, "phone-home.png")
+    for path in shots:
+        assert path.is_file() and path.stat().st_size > 5_000, path
+
+
+# -- 9. accessibility basics ---------------------------------------------------------------
+
+UNNAMED_CONTROLS = """() => [...document.querySelectorAll(
+    'a[href], button, [role="button"], input[type="button"], input[type="submit"], input[type="reset"]')]
+  .filter(el => {
+    const text = (el.innerText || el.textContent || el.value || '').trim();
+    const alt = [...el.querySelectorAll('img[alt]')].some(img => img.alt.trim());
+    const named = ['aria-label', 'aria-labelledby', 'title'].some(a => (el.getAttribute(a) || '').trim());
+    return !text && !alt && !named;
+  })
+  .map(el => el.outerHTML.slice(0, 160))"""
+
+
+def test_controls_without_text_have_a_label(page, site_server: str, temperature_q: dict, mermaid_q: dict) -> None:
+    unnamed = {}
+    tag = sorted(temperature_q["tags"])[0]
+    for url in ("", _topic_url(temperature_q), temperature_q["url"], mermaid_q["url"], "tags/", f"tags/{tag}/",
+                "unanswered/", "sources/"):
+        _open(page, site_server + url, idle=False)
+        bad = page.evaluate(UNNAMED_CONTROLS)
+        if bad:
+            unnamed[f"/{url}"] = bad
+    assert not unnamed, f"controls without text, aria-label or title: {unnamed}"
+
+
+TEXT_COLOURS = """(selector) => {
+  const parse = c => {
+    const m = c.match(/^rgba?\\(([\\d.]+),\\s*([\\d.]+),\\s*([\\d.]+)(?:,\\s*([\\d.]+))?\\)$/);
+    if (!m) throw new Error('unparsed colour ' + c);
+    return [+m[1], +m[2], +m[3], m[4] === undefined ? 1 : +m[4]];
+  };
+  const over = (top, bottom) => [0, 1, 2].map(i => top[i] * top[3] + bottom[i] * (1 - top[3])).concat([1]);
+  const background = el => {
+    const layers = [];
+    for (let e = el; e; e = e.parentElement) {
+      const c = parse(getComputedStyle(e).backgroundColor);
+      if (c[3] > 0) layers.push(c);
+      if (c[3] >= 1) break;
+    }
+    let bg = [255, 255, 255, 1];
+    for (const layer of layers.reverse()) bg = over(layer, bg);
+    return bg;
+  };
+  return [...document.querySelectorAll(selector)].map(el => {
+    const bg = background(el);
+    return {cls: el.className, text: el.textContent.trim(), fg: over(parse(getComputedStyle(el).color), bg), bg};
+  });
+}"""
+
+
+SETTLE_ANIMATIONS = """async () => {
+  for (let i = 0; i < 20; i++) {
+    const running = document.getAnimations();
+    if (!running.length) return;
+    await Promise.allSettled(running.map(a => a.finished));
+  }
+}"""
+
+
+def _rgb(css: str) -> tuple[float, float, float]:
+    m = re.match(r"rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)", css)
+    assert m, css
+    return float(m[1]), float(m[2]), float(m[3])
+
+
+def _luminance(rgb) -> float:
+    def channel(v: float) -> float:
+        v /= 255
+        return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(v) for v in rgb[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _contrast(fg, bg) -> float:
+    a, b = sorted((_luminance(fg), _luminance(bg)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+def test_badge_contrast_meets_wcag_aa_in_both_palettes(page, site_server: str, questions_json: dict,
+                                                      temperature_q: dict) -> None:
+    by_topic: dict[str, set[str]] = {}
+    for q in questions_json["questions"]:
+        by_topic.setdefault(q["topic"], set()).add(q["difficulty"])
+    richest_topic = max(sorted(by_topic), key=lambda t: len(by_topic[t]))
+    failures, seen = [], set()
+    for url in (temperature_q["url"], f"questions/{richest_topic}/", "unanswered/"):
+        _open(page, site_server + url, idle=False)
+        for scheme in ("default", "slate"):
+            page.evaluate("s => document.body.setAttribute('data-md-color-scheme', s)", scheme)
+            # colours transition (Material animates link colours): measure the end state
+            page.evaluate(SETTLE_ANIMATIONS)
+            body_bg = _rgb(page.evaluate("() => getComputedStyle(document.body).backgroundColor"))
+            assert (_luminance(body_bg) < 0.1) == (scheme == "slate"), f"{scheme} not applied on /{url}"
+            for badge in page.evaluate(TEXT_COLOURS, ".qb-badge"):
+                variant = next((c for c in badge["cls"].split() if c.startswith("qb-badge--")), badge["cls"])
+                seen.add(variant)
+                ratio = _contrast(badge["fg"], badge["bg"])
+                if ratio < 4.5:
+                    failures.append(f"/{url} {scheme} {variant} {badge['text']!r}: {ratio:.2f}:1 "
+                                    f"(fg {badge['fg'][:3]}, bg {badge['bg'][:3]})")
+    expected = {f"qb-badge--{v}" for v in ("easy", "medium", "hard", "answered", "unanswered", "topic")}
+    assert expected <= seen, f"badge variants not checked: {sorted(expected - seen)}"
+    assert not failures, "badges below 4.5:1:\n" + "\n".join(sorted(set(failures)))
+
+
+def test_question_page_text_contrast_meets_wcag_aa_in_both_palettes(page, site_server: str, questions_json: dict,
+                                                                   temperature_q: dict) -> None:
+    """Beyond the badges: the action buttons and the small attribution/provenance text."""
+    unanswered = next(q for q in questions_json["questions"] if q["status"] == "unanswered")
+    selectors = ".qb-actions .md-button, .md-typeset .md-button--primary, .qb-attribution, .qb-provenance"
+    failures, checked = [], 0
+    for url in (temperature_q["url"], unanswered["url"]):
+        _open(page, site_server + url, idle=False)
+        for scheme in ("default", "slate"):
+            page.evaluate("s => document.body.setAttribute('data-md-color-scheme', s)", scheme)
+            page.evaluate(SETTLE_ANIMATIONS)
+            for item in page.evaluate(TEXT_COLOURS, selectors):
+                checked += 1
+                ratio = _contrast(item["fg"], item["bg"])
+                if ratio < 4.5:
+                    failures.append(f"/{url} {scheme} .{item['cls'].replace(' ', '.')} {item['text'][:30]!r}: "
+                                    f"{ratio:.2f}:1 (fg {item['fg'][:3]}, bg {item['bg'][:3]})")
+    assert checked >= 8
+    assert not failures, "text below 4.5:1:\n" + "\n".join(failures)
