@@ -27,8 +27,8 @@ MERGE_THRESHOLD = 88.0
 GRAY_ZONE = 78.0  # between this and MERGE_THRESHOLD, answers decide
 ANSWER_EVIDENCE = 55.0
 NEAR_MISS_FLOOR = 70.0
-BLOCK_TOKENS = 3  # rarest content words used to find candidates
-MAX_POSTING = 2000  # words more common than this are useless for blocking
+BLOCK_TOKENS = 4  # rarest blocking keys (words, word pairs) used to find candidates
+MAX_POSTING = 24  # keys shared by more records than this say nothing about duplication
 
 # Phrasing that carries no meaning of its own: "Can you explain the concept of X in deep learning?"
 _FILLERS = [
@@ -155,18 +155,29 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
+def _blocking_keys(words: list[str]) -> set[str]:
+    """Words and adjacent word pairs: a pair of common words is still a rare key."""
+    return set(words) | {f"{a} {b}" for a, b in zip(words, words[1:])}
+
+
 def _candidates(keys: list[list[str]]) -> set[tuple[int, int]]:
-    """Pairs sharing one of their rarest words (blocking: avoids all-pairs comparison)."""
+    """Pairs sharing one of their rarest blocking keys (no all-pairs comparison).
+
+    Keys shared by more than ``MAX_POSTING`` records are never used, so each posting list
+    is short and the number of pairs stays below ``BLOCK_TOKENS * MAX_POSTING`` per record:
+    linear in the number of records.  A record whose keys are all that common finds no
+    candidates, i.e. the cost of the bound is a missed merge, never a false one.
+    """
+    blocks = [_blocking_keys(words) for words in keys]
     df: dict[str, int] = defaultdict(int)
-    for words in keys:
-        for w in set(words):
-            df[w] += 1
+    for block in blocks:
+        for key in block:
+            df[key] += 1
     postings: dict[str, list[int]] = defaultdict(list)
-    for i, words in enumerate(keys):
-        rare = sorted(set(words), key=lambda w: (df[w], w))[:BLOCK_TOKENS]
-        for w in rare:
-            if df[w] <= MAX_POSTING:
-                postings[w].append(i)
+    for i, block in enumerate(blocks):
+        usable = sorted((k for k in block if 1 < df[k] <= MAX_POSTING), key=lambda k: (df[k], k))
+        for key in usable[:BLOCK_TOKENS]:
+            postings[key].append(i)
     pairs: set[tuple[int, int]] = set()
     for ids in postings.values():
         for x in range(len(ids)):

@@ -73,20 +73,41 @@ def plan_import(questions: list[Question], docs: Path) -> ImportPlan:
     return plan
 
 
+class ImportWriteError(Exception):
+    """A file or folder of the plan could not be written; nothing was changed."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path}:1: cannot write: {reason}")
+        self.path, self.line, self.message = path, 1, f"cannot write: {reason}"
+        self.hint = "check that the folder is writable and is not a file; nothing was changed"
+
+
 def apply_plan(plan: ImportPlan) -> None:
-    """Write every file through a temp file + rename, then delete: no torn files."""
+    """Write every file through a temp file + rename, then delete: no torn files.
+
+    Everything is staged first; if any staging step fails, the temp files and any folders
+    created for them are removed, so a failed import leaves the bank exactly as it was.
+    """
     staged: list[tuple[Path, Path]] = []
+    created: list[Path] = []
+    current: Path | None = None
     try:
         for path, text in sorted({**plan.create, **plan.update}.items()):
+            current = path
+            missing = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
             path.parent.mkdir(parents=True, exist_ok=True)
+            created.extend(reversed(missing))
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".qbank-", suffix=".tmp")
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
                 fh.write(text)
             staged.append((Path(tmp), path))
-    except BaseException:
+    except OSError as err:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)
-        raise
+        for folder in reversed(created):
+            if folder.exists() and not any(folder.iterdir()):
+                folder.rmdir()
+        raise ImportWriteError(current or Path("."), err.strerror or str(err)) from None
     for tmp, path in staged:
         os.replace(tmp, path)
     for path in plan.delete:

@@ -47,18 +47,30 @@ class Normalized:
 
 
 def fix_unicode(text: str) -> str:
-    """Repair mojibake (ftfy) then NFKC (folds Unicode 'mathematical bold' letters to ASCII)."""
-    text = ftfy.fix_text(text, normalization="NFC")
-    text = unicodedata.normalize("NFKC", text)
-    # Zero-width and BOM characters are invisible scrape debris.
-    return re.sub("[\u200b\u200c\u200d\u2060\ufeff]", "", text)
+    """Repair mojibake (ftfy) then NFKC (folds Unicode 'mathematical bold' letters to ASCII).
+
+    NFKC can expose new mojibake to ftfy (and ftfy new compatibility characters to NFKC),
+    so both run until the text stops changing (two rounds in practice).
+    """
+    for _ in range(4):
+        fixed = unicodedata.normalize("NFKC", ftfy.fix_text(text, normalization="NFC"))
+        # Zero-width and BOM characters are invisible scrape debris.
+        fixed = re.sub("[\u200b\u200c\u200d\u2060\ufeff]", "", fixed)
+        if fixed == text:
+            break
+        text = fixed
+    return text
 
 
 def normalize_question(text: str) -> str:
     """One clean line: unicode fixed, Markdown emphasis and whitespace runs removed."""
-    text = fix_unicode(text)
-    text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
-    text = re.sub(r"\s+", " ", text).strip()
+    # Collapsing whitespace can complete a mojibake sequence ("Â" + space), so repeat to a fixed point.
+    for _ in range(4):
+        cleaned = re.sub(r"\s+", " ", fix_unicode(text)).strip()
+        cleaned = re.sub(r"\s+", " ", re.sub(r"(\*\*|__)(.+?)\1", r"\2", cleaned)).strip()
+        if cleaned == text:
+            break
+        text = cleaned
     return text
 
 
@@ -127,7 +139,8 @@ def _reflow_lists(lines: list[str]) -> list[str]:
         line = lines[i]
         # "-" alone on a line followed by the item's text on the next line (lost layout).
         if _LONE_MARKER.match(line) and i + 1 < len(lines) and lines[i + 1].strip() \
-                and not _BULLET.match(lines[i + 1]) and not _LONE_MARKER.match(lines[i + 1]):
+                and not _BULLET.match(lines[i + 1]) and not _LONE_MARKER.match(lines[i + 1]) \
+                and not _HR.match(lines[i + 1]):
             line = line.rstrip() + " " + lines[i + 1].strip()
             i += 1
         if _LONE_MARKER.match(line):
@@ -166,7 +179,7 @@ def _reflow_lists(lines: list[str]) -> list[str]:
             else:
                 stack, in_list = [], False
                 out.append("")
-                out.append(line.rstrip())
+                out.append(line.strip())
                 pending_blank = False
         else:
             out.append(line.rstrip())
@@ -182,6 +195,8 @@ def _unify_math(text: str) -> tuple[str, list[str]]:
     flags: list[str] = []
     text = _DOLLAR_BLOCK.sub(lambda m: r"\[" + m.group(1).strip() + r"\]", text)
     text = _DOLLAR_INLINE.sub(lambda m: r"\(" + m.group(1) + r"\)", text)
+    # TeX treats a newline as a space, Markdown as a paragraph break: keep display math on one line.
+    text = re.sub(r"\\\[(.+?)\\\]", lambda m: r"\[" + " ".join(m.group(1).split()) + r"\]", text, flags=re.S)
     text = _TEXT_UNDERSCORE.sub(lambda m: m.group(1) + re.sub(r"(?<!\\)_", r"\\_", m.group(2)) + m.group(3), text)
     if text.count(r"\(") != text.count(r"\)") or text.count(r"\[") != text.count(r"\]"):
         flags.append("unbalanced-math")
@@ -219,12 +234,27 @@ def _demote_headings(lines: list[str]) -> list[str]:
     ]
 
 
+def _collapse_blank_lines(lines: list[str]) -> list[str]:
+    """At most one blank line in a row, outside fences only (code keeps its spacing)."""
+    out: list[str] = []
+    for fenced, run in _split_fenced(lines):
+        for line in run:
+            if not fenced and not line.strip() and out and not out[-1].strip():
+                continue
+            out.append(line)
+    return out
+
+
 def normalize_answer(text: str) -> Normalized:
-    """Clean one answer's Markdown; see the module docstring for the guarantees."""
-    text = fix_unicode(text).replace("\r\n", "\n").replace("\t", "    ")
+    """Clean one answer's Markdown; see the module docstring for the guarantees.
+
+    Order matters for idempotence: unicode and tabs first, then math delimiters (so later
+    rules see the final ``\\( \\)``), then paragraphs, lists and headings.
+    """
+    text = fix_unicode(text.replace("\r\n", "\n").replace("\r", "\n").expandtabs(4))
     lines = [line.rstrip() for line in text.split("\n")]
     flags: list[str] = []
-    # Pass 1: give bare diagrams their fence; pass 2: list/heading rules outside fences.
+    # Pass 1: give bare diagrams their fence; pass 2: math, paragraph, list and heading rules outside fences.
     staged: list[str] = []
     for fenced, run in _split_fenced(lines):
         if not fenced:
@@ -239,11 +269,9 @@ def normalize_answer(text: str) -> Normalized:
                 out.append("")
             out.extend(run)
             out.append("")
-        else:
-            out.extend(_demote_headings(_reflow_lists(_split_paragraphs(run))))
-    joined = "\n".join(out)
-    joined, math_flags = _unify_math(joined)
-    flags.extend(math_flags)
-    joined = re.sub(r"\n{3,}", "\n\n", joined).strip("\n")
-    joined = "\n".join(line.rstrip() for line in joined.split("\n"))
-    return Normalized(joined, tuple(flags))
+            continue
+        prose, math_flags = _unify_math("\n".join(run))
+        flags.extend(math_flags)
+        out.extend(_demote_headings(_split_paragraphs(_reflow_lists(prose.split("\n")))))
+    out = _collapse_blank_lines([line.rstrip() for line in out])
+    return Normalized("\n".join(out).strip("\n"), tuple(dict.fromkeys(flags)))
