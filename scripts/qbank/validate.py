@@ -1,0 +1,1492 @@
+"""``qbank validate``: every problem in the bank, located, in one run.
+
+Why this exists: after the first import the bank is edited by people, through pull
+requests, often in GitHub's web editor.  A contributor must learn *everything* that is
+wrong with their file from one run, each problem pinned to ``path:line:col`` with a code
+and a one-line hint, and the site must never publish a file that would render wrong or
+carry active content.  The same checks run in ``make validate``, in pre-commit, in CI
+(``--format github`` turns them into inline annotations) and at the start of every build.
+
+Output, one problem per entry::
+
+    docs/questions/foundations/what-is-x.md:7:1: QB212 unknown tag 'dropuot'
+      hint: did you mean 'dropout'? tags come from data/tags.yml
+
+Codes are grouped by family (:data:`CODES` has each code's name and hint; CONTRIBUTING.md
+summarises the families):
+
+* QB1xx the file itself: encoding, invisible characters, size, location
+* QB2xx the YAML front matter: presence, syntax, fields, types, vocabularies
+* QB3xx answers: attribution, status vs content, heading structure
+* QB4xx math (parsed by the KaTeX the site ships) and diagrams
+* QB5xx raw HTML and active content
+* QB6xx links and images
+* QB7xx the bank as a whole: near-duplicate questions, cross references
+
+Checks are pure functions over a parsed :class:`Doc`, one per family; cross-file checks
+(ids, near-duplicates, link targets) always see the whole bank even when only some
+files are being validated (``qbank validate PATH``), and only the selected files'
+problems are reported.  Nothing here raises on bad input: a file that cannot be
+parsed yields problems, never an exception (fuzzed in tests/test_validate.py).
+"""
+
+from __future__ import annotations
+
+import bisect
+import difflib
+import html as _html
+import os
+import posixpath
+import re
+import time
+from collections import defaultdict
+from itertools import combinations
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+import yaml
+from rapidfuzz import fuzz
+
+from .bank import ANSWER_HEADING, DIFFICULTIES, FIELD_ORDER, QUESTIONS_DIR, STATUSES, parse_answers, slugify
+from .classify import Taxonomy
+from .dedupe import BLOCK_TOKENS, MAX_POSTING, MERGE_THRESHOLD, Overrides, question_key, question_shape
+from .dedupe import _unmatched_words
+from .source import Source, load_sources
+
+__all__ = [
+    "CODES",
+    "MAX_BYTES",
+    "Problem",
+    "Report",
+    "closest_questions",
+    "format_github",
+    "format_text",
+    "validate",
+    "validate_text",
+]
+
+# -- the catalogue of problems ------------------------------------------------------------
+
+CODES: dict[str, tuple[str, str]] = {
+    # code: (short name, default one-line hint)
+    "QB101": ("not-utf8", "save the file as UTF-8 (in most editors: Save with Encoding > UTF-8)"),
+    "QB102": ("byte-order-mark", "save as UTF-8 *without* BOM; the file must start with '---'"),
+    "QB103": ("control-character", "delete the invisible character (often pasted from a PDF or a word processor)"),
+    "QB104": ("crlf-line-endings", "save with LF (Unix) line endings; git: `git config core.autocrlf input`"),
+    "QB105": ("mojibake", "the text was decoded with the wrong encoding; retype the garbled characters"),
+    "QB106": ("file-too-large", "keep a question under the limit: shorten it or link to a notebook"),
+    "QB107": ("misplaced-file", "bank files live at docs/questions/<topic>/<slug>.md; use `qbank new` to create one"),
+    "QB201": ("no-front-matter", "the file must start with a '---' line, the YAML fields, then a closing '---' line"),
+    "QB202": ("front-matter-not-closed", "end the front matter with a line holding only '---'"),
+    "QB203": ("yaml-syntax", "quote values that contain ': ' or start with a special character (\"...\")"),
+    "QB204": ("front-matter-not-mapping", "the front matter is a list of `field: value` lines"),
+    "QB205": ("missing-field", "add the field; see CONTRIBUTING.md for the format"),
+    "QB206": ("wrong-type", "see CONTRIBUTING.md for the type of each field"),
+    "QB207": ("unknown-field", "remove the field or fix its spelling"),
+    "QB208": ("duplicate-field", "keep one of the two; YAML silently uses the last"),
+    "QB209": ("bad-id", "ids look like q-1a2b3c4 ('q-' and 7 lowercase hex digits); `qbank new` makes one"),
+    "QB210": ("duplicate-id", "every question needs its own id; run `qbank new` to get a fresh one"),
+    "QB211": ("unknown-topic", "topics are the ids in data/topics.yml"),
+    "QB212": ("unknown-tag", "tags are the ids in data/tags.yml"),
+    "QB213": ("bad-difficulty", "difficulty is one of: easy, medium, hard"),
+    "QB214": ("bad-status", "status is one of: answered, unanswered"),
+    "QB215": ("wrong-folder", "move the file into the folder named after its topic (git mv)"),
+    "QB216": ("wrong-file-name", "rename the file (git mv) to the slug of its title"),
+    "QB217": ("bad-tag-list", "give 1 to 5 different tags"),
+    "QB218": ("bad-notebook", "notebooks are paths like notebooks/<name>.ipynb relative to docs/, and must exist"),
+    "QB219": ("unknown-flag", "flags are set by the importer; remove it"),
+    "QB220": ("bad-origin", "origins are written by `qbank import`; leave them as they were (or [] for a new question)"),
+    "QB221": ("bad-title", "the title is the question itself, on one line"),
+    "QB301": ("answered-without-answer", "write an answer under '## Answer (source: community)', or set `status: unanswered`"),
+    "QB302": ("unanswered-with-answer", "set `status: answered`"),
+    "QB303": ("malformed-answer-heading", "an answer heading is exactly: ## Answer (source: community)"),
+    "QB304": ("unknown-answer-source", "use `community` (or `community @your-github-handle`) or a source id from seeds/sources.yml"),
+    "QB305": ("unattributed-text", "put the text under an answer heading: ## Answer (source: community)"),
+    "QB306": ("empty-answer", "write the answer under the heading, or delete the heading"),
+    "QB307": ("h1-in-body", "the page title comes from `title:`; use ### for sub-headings inside an answer"),
+    "QB308": ("heading-skips-level", "inside an answer use ###, then ####; do not skip a level"),
+    "QB401": ("unbalanced-math", "close the formula: \\( ... \\) inline, \\[ ... \\] on its own line"),
+    "QB402": ("katex-error", "the formula must be valid KaTeX (https://katex.org/docs/supported); escape _ in \\text{} as \\_"),
+    "QB403": ("katex-unavailable", "run `make setup` (installs Node's KaTeX, the version the site ships)"),
+    "QB411": ("unclosed-fence", "close the code block with a line of ``` (as many backticks as the opening line)"),
+    "QB412": ("unknown-diagram-type", "start the mermaid block with a diagram type, e.g. `graph LR` or `sequenceDiagram`"),
+    "QB413": ("empty-diagram", "write the diagram inside the ```mermaid block, or remove the block"),
+    "QB501": ("active-content", "scripts, styles, frames, forms and embedded objects are never allowed; use Markdown"),
+    "QB502": ("event-handler", "event-handler attributes (onclick, onerror, ...) are never allowed"),
+    "QB503": ("dangerous-url", "javascript:, vbscript: and data: URLs are never allowed; link with https:// or a relative path"),
+    "QB504": ("html-tag-not-allowed", "use Markdown; the few allowed tags are listed in CONTRIBUTING.md"),
+    "QB505": ("inline-style", "inline styles are not allowed; the site's theme does the styling"),
+    "QB506": ("html-attribute-not-allowed", "allowed attributes: href, src, alt, title, width, height, colspan, rowspan, align, open"),
+    "QB601": ("broken-link", "link to an existing .md file, relative to this file (e.g. ../topic/slug.md)"),
+    "QB602": ("missing-anchor", "the #anchor must be a heading on the target page (answers are #answer-1, #answer-2, ...)"),
+    "QB603": ("non-http-link", "external links must start with https:// (or http://)"),
+    "QB604": ("missing-image", "add the image under docs/assets/images/ and link it relatively"),
+    "QB605": ("image-without-alt", "describe the image in the brackets: ![what it shows](path.png)"),
+    "QB606": ("absolute-path-link", "use a path relative to this file (the site is not served from the domain root)"),
+    "QB607": ("remote-image", "the site works offline and loads nothing from other hosts: commit the image under docs/assets/images/"),
+    "QB608": ("link-to-url-not-file", "link to the page's .md file, e.g. ../topic/slug.md (MkDocs turns it into the URL)"),
+    "QB701": ("near-duplicate", "answer the existing question instead, or list its id under `distinct_from:` if they differ"),
+    "QB702": ("unknown-distinct-from", "distinct_from lists ids of other questions in the bank"),
+}
+
+MAX_BYTES = 64 * 1024
+ID_RE = re.compile(r"q-[0-9a-f]{7}")
+REQUIRED = ("id", "title", "topic", "tags", "difficulty", "status")
+KNOWN_FIELDS = frozenset(FIELD_ORDER)
+KNOWN_FLAGS = ("garbled-formula", "unbalanced-math")
+MAX_TAGS = 5
+MAX_TITLE = 300
+NOTEBOOK_RE = re.compile(r"notebooks/[A-Za-z0-9][A-Za-z0-9._-]*\.ipynb")
+# `community`, or `community @handle` (GitHub user-name rules): credit without a new source.
+COMMUNITY_RE = re.compile(r"community(?: @[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38})?")
+MAX_PER_CODE = 20  # per file: the first 20 control characters say enough
+
+# Mermaid 11 diagram types (the first word of a diagram).
+MERMAID_TYPES = frozenset("""
+graph flowchart flowchart-elk sequenceDiagram classDiagram classDiagram-v2 stateDiagram stateDiagram-v2
+erDiagram journey gantt pie quadrantChart requirementDiagram requirement gitGraph C4Context C4Container
+C4Component C4Dynamic C4Deployment mindmap timeline zenuml sankey sankey-beta xychart xychart-beta block
+block-beta packet packet-beta kanban architecture architecture-beta radar-beta treemap treemap-beta info
+""".split())
+
+# Raw HTML: a small safe list.  Everything else is either active content (QB501) or
+# merely not allowed (QB504).  The build sanitizes independently (qbank.site.sanitize).
+SAFE_TAGS = frozenset("""
+a abbr b blockquote br caption cite code dd del details dfn div dl dt em figcaption figure h3 h4 h5 h6 hr i
+img ins kbd li mark ol p pre q s samp small span strong sub summary sup table tbody td tfoot th thead tr u
+ul var
+""".split())
+ACTIVE_TAGS = frozenset("""
+script style iframe frame frameset object embed applet base link meta form input button textarea select
+option svg math template noscript portal xmp plaintext noembed noframes audio video source track canvas
+dialog slot
+""".split())
+SAFE_ATTRS: dict[str, frozenset[str]] = {
+    "*": frozenset({"title", "markdown", "lang", "dir"}),
+    "a": frozenset({"href"}),
+    "img": frozenset({"src", "alt", "width", "height"}),
+    "td": frozenset({"colspan", "rowspan", "align"}),
+    "th": frozenset({"colspan", "rowspan", "align"}),
+    "details": frozenset({"open"}),
+    "ol": frozenset({"start", "type"}),
+}
+URL_ATTRS = frozenset({"href", "src"})
+DANGEROUS_SCHEMES = frozenset({"javascript", "vbscript", "data"})
+
+# pymdownx.arithmatex's own patterns (generic mode, smart dollars), so what we parse is
+# exactly what the build renders.
+_RE_DOLLAR_BLOCK = r"(?P<dollar>[$]{2})(?P<math>(?:\\.|[^\\])+?)(?P=dollar)"
+_RE_TEX_BLOCK = r"(?P<math2>\\begin\{(?P<env>[a-z]+\*?)\}(?:\\.|[^\\])+?\\end\{(?P=env)\})"
+_RE_BRACKET_BLOCK = r"\\\[(?P<math3>(?:\\[^\]]|[^\\])+?)\\\]"
+_RE_SMART_DOLLAR_INLINE = r"(?:(?<!\\)((?:\\{2})+)(?=\$)|(?<!\\)(\$)(?!\s)((?:\\.|[^\\$])+?)(?<!\s)(?:\$))"
+_RE_BRACKET_INLINE = r"(?:(?<!\\)((?:\\{2})+?)(?=\\\()|(?<!\\)(\\\()((?:\\[^)]|[^\\])+?)(?:\\\)))"
+MATH_BLOCK = re.compile(f"(?:{_RE_DOLLAR_BLOCK})|(?:{_RE_BRACKET_BLOCK})|(?:{_RE_TEX_BLOCK})", re.S)
+MATH_INLINE = re.compile(f"(?:{_RE_SMART_DOLLAR_INLINE}|{_RE_BRACKET_INLINE})", re.S)
+MATH_LEFTOVER = re.compile(r"(?<!\\)(\\\(|\\\)|\\\[|\\\]|\$\$|\\begin\{[a-z]+\*?\}|\\end\{[a-z]+\*?\})")
+
+BLANK_LINE = re.compile(r"\n[ \t]*\n")
+FENCE_OPEN = re.compile(r"(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)")
+FENCE_CLOSE = re.compile(r"[ \t]*(?P<fence>`{3,}|~{3,})[ \t]*")
+CODE_SPAN = re.compile(r"(?<![`\\])(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+COMMENT = re.compile(r"<!--.*?-->", re.S)
+HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t#]*")
+LOOSE_ANSWER = re.compile(r" {0,3}#{1,6}[ \t]*answers?\b", re.I)
+TAG_START = re.compile(r"<(/?)([A-Za-z][^\s/>]*)")
+LINK_START = re.compile(r"(!?)\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(")
+REF_DEF = re.compile(r"^ {0,3}\[(?!\^)([^\]\n]+)\]:[ \t]*(<[^>\n]*>|\S+)", re.M)
+ATTR_LIST = re.compile(r"\{:?[ \t]*([^{}\n]*=[^{}\n]*)\}")
+ATTR_PAIR = re.compile(r"([^\s=\"'{}]+)[ \t]*=[ \t]*(\"[^\"]*\"|'[^']*'|[^\s}]+)")
+SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):")
+
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f\u202a-\u202e\u2066-\u2069\ufeff\r]")
+# UTF-8 read as Windows-1252 / Latin-1 ("Ã©", "â€™", "Â ") and the replacement character.
+MOJIBAKE = re.compile(
+    "Ã[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]"
+    "|Â[\u0080-\u00bf]|â€[\u0080-\u00bf\u0152\u0153\u2013-\u203a\u2122]|â‚¬|\ufffd"
+)
+
+
+# -- problems -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One located problem.  ``line``/``col`` are 1-based; ``col`` counts characters."""
+
+    path: str
+    line: int
+    col: int
+    code: str
+    message: str
+    hint: str = ""
+    severity: str = "error"
+
+    def format(self) -> str:
+        head = f"{self.path}:{self.line}:{self.col}: {self.code} {self.message}"
+        return head + (f"\n  hint: {self.hint}" if self.hint else "")
+
+    def github(self) -> str:
+        """A GitHub Actions workflow command: shows inline on the pull request's diff."""
+        def prop(v: str) -> str:
+            return v.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(":", "%3A").replace(",", "%2C")
+
+        def data(v: str) -> str:
+            return v.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        name = CODES.get(self.code, ("", ""))[0]
+        body = self.message + (f"\nhint: {self.hint}" if self.hint else "")
+        return (f"::{self.severity} file={prop(self.path)},line={self.line},col={self.col},"
+                f"title={prop(f'{self.code} {name}')}::{data(body)}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Report:
+    problems: list[Problem]
+    files: int  # files checked (the selection)
+    seconds: float
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def format_text(report: Report) -> str:
+    lines = [p.format() for p in report.problems]
+    n_err = len(report.errors)
+    if n_err:
+        n_files = len({p.path for p in report.errors})
+        lines.append(f"{n_err} error{'s' if n_err != 1 else ''} in {n_files} file{'s' if n_files != 1 else ''} "
+                     f"({report.files} checked in {report.seconds:.2f} s)")
+    else:
+        lines.append(f"{report.files} file{'s' if report.files != 1 else ''} checked in {report.seconds:.2f} s: no problems")
+    return "\n".join(lines) + "\n"
+
+
+def format_github(report: Report) -> str:
+    return "".join(p.github() + "\n" for p in report.problems) + format_text(report).splitlines()[-1] + "\n"
+
+
+# -- the project's vocabularies -------------------------------------------------------------
+
+
+@dataclass
+class Context:
+    """What every check needs to know about the project, loaded once per run."""
+
+    root: Path
+    docs: Path
+    topics: set[str]
+    tags: set[str]
+    sources: dict[str, Source]
+    keep_apart: list[list[str]]
+    node_modules: Path
+    generated: set[str] = field(default_factory=set)  # pages the build adds (set per run)
+    _docs_files: set[str] | None = None
+
+    @classmethod
+    def load(cls, root: Path, docs: Path | None = None, taxonomy: Taxonomy | None = None) -> Context:
+        topics, tags = _vocabulary(root / "data") if taxonomy is None else (
+            {t.id for t in taxonomy.topics}, {t.id for t in taxonomy.tags})
+        sources = {s.id: s for s in load_sources(root / "seeds" / "sources.yml")}
+        overrides = Overrides.load(root / "data" / "dedupe.yml")
+        env = os.environ.get("QBANK_NODE_MODULES")
+        root = root.resolve()
+        return cls(
+            root=root,
+            docs=(docs or root / "docs").resolve(),
+            topics=topics,
+            tags=tags,
+            sources=sources,
+            keep_apart=overrides.keep_apart,
+            node_modules=Path(env).expanduser() if env else root / "node_modules",
+        )
+
+    def docs_files(self) -> set[str]:
+        """Every file under docs/ (posix, relative), for link and image targets."""
+        if self._docs_files is None:
+            found: set[str] = set()
+            for folder, _dirs, files in os.walk(self.docs):
+                rel = Path(folder).relative_to(self.docs).as_posix()
+                for f in files:
+                    found.add(f if rel == "." else f"{rel}/{f}")
+            self._docs_files = found
+        return self._docs_files
+
+    def set_generated(self, docs: Iterable[Doc]) -> None:
+        """Pages the build adds (qbank.site.hooks.on_files): links to them are fine."""
+        used = {t for d in docs for t in _list(d.meta, "tags") if isinstance(t, str)}
+        pages = {"index.md", "questions/index.md", "tags/index.md", "unanswered.md", "sources.md"}
+        pages |= {f"questions/{t}/index.md" for t in self.topics}
+        pages |= {f"tags/{t}.md" for t in used & self.tags}
+        self.generated = pages
+
+
+def _vocabulary(data: Path) -> tuple[set[str], set[str]]:
+    """Topic and tag ids, read with the C YAML loader (the full Taxonomy, with its rules,
+    takes ~0.3 s to load; validation only needs the ids).  A file that does not have the
+    expected shape is handed to Taxonomy.load for its precise error message."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        topics = yaml.load((data / "topics.yml").read_text(encoding="utf-8"), Loader=loader)["topics"]
+        tags = yaml.load((data / "tags.yml").read_text(encoding="utf-8"), Loader=loader)["tags"]
+        return {str(t["id"]) for t in topics}, {str(t["id"]) for t in tags}
+    except (OSError, yaml.YAMLError, KeyError, TypeError):
+        taxonomy = Taxonomy.load(data)
+        return {t.id for t in taxonomy.topics}, {t.id for t in taxonomy.tags}
+
+
+# -- one parsed file ------------------------------------------------------------------------
+
+
+@dataclass
+class Formula:
+    offset: int  # in the file's text, at the opening delimiter
+    tex: str
+    display: bool
+
+
+@dataclass
+class Doc:
+    """A bank file as the checks see it.  Offsets are into ``text`` (BOM and CRs removed)."""
+
+    path: Path
+    rel: str  # as printed: relative to the repository root
+    docs_rel: str | None  # relative to docs/, posix; None outside docs/
+    selected: bool = True
+    text: str = ""
+    line_starts: list[int] = field(default_factory=lambda: [0])
+    meta: dict | None = None
+    node: yaml.MappingNode | None = None
+    fm_offset: int = 4  # where the YAML starts in text
+    body: str = ""
+    body_offset: int = 0
+    masked: str = ""  # body with code, comments (and after math: formulas) blanked out
+    formulas: list[Formula] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    _anchors: set[str] | None = None
+    _phrases: list | None = None
+
+    # positions
+    def pos(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.line_starts, offset)
+        return line, offset - self.line_starts[line - 1] + 1
+
+    def add(self, code: str, where: int | tuple[int, int], message: str, hint: str | None = None) -> None:
+        line, col = self.pos(where) if isinstance(where, int) else where
+        if sum(1 for p in self.problems if p.code == code) >= MAX_PER_CODE:
+            return
+        self.problems.append(Problem(self.rel, line, col, code, message, CODES[code][1] if hint is None else hint))
+
+    def node_pos(self, node: yaml.Node | None) -> tuple[int, int]:
+        if node is None:
+            return (1, 1)
+        return self.pos(self.fm_offset + node.start_mark.index)
+
+    def field_node(self, key: str) -> tuple[yaml.Node | None, yaml.Node | None]:
+        """(key node, value node) of a top-level front matter field."""
+        if self.node is None:
+            return None, None
+        found = (None, None)
+        for k, v in self.node.value:
+            if isinstance(k, yaml.ScalarNode) and k.value == key:
+                found = (k, v)
+        return found
+
+    def field_pos(self, key: str, index: int | None = None) -> tuple[int, int]:
+        knode, vnode = self.field_node(key)
+        if index is not None and isinstance(vnode, yaml.SequenceNode) and index < len(vnode.value):
+            return self.node_pos(vnode.value[index])
+        if vnode is not None and not (isinstance(vnode, yaml.ScalarNode) and vnode.value == ""):
+            return self.node_pos(vnode)
+        return self.node_pos(knode)
+
+    @property
+    def qid(self) -> str | None:
+        v = (self.meta or {}).get("id")
+        return v if isinstance(v, str) else None
+
+
+def _blank(s: str) -> str:
+    """Same length, newlines kept: offsets and line numbers stay valid."""
+    if "\n" not in s:
+        return " " * len(s)
+    return "\n".join(" " * len(part) for part in s.split("\n"))
+
+
+def _under(path: Path, folder: Path) -> str | None:
+    """``path`` relative to ``folder`` (both absolute and resolved), posix; None if outside."""
+    p, f = str(path), str(folder).rstrip(os.sep) + os.sep
+    return p[len(f):].replace(os.sep, "/") if p.startswith(f) else None
+
+
+# -- QB1xx: the file itself -----------------------------------------------------------------
+
+
+def check_file(doc: Doc, raw: bytes, ctx: Context) -> bool:
+    """Encoding, invisible characters, size and location.  Returns False when the text
+    cannot be decoded (nothing else can be checked then)."""
+    if len(raw) > MAX_BYTES:
+        doc.add("QB106", (1, 1), f"file is {len(raw) // 1024} KiB; the limit is {MAX_BYTES // 1024} KiB")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw.count(b"\n", 0, err.start) + 1
+        col = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
+        doc.problems.append(Problem(doc.rel, line, col, "QB101",
+                                    f"not valid UTF-8: byte 0x{raw[err.start]:02x} cannot be decoded", CODES["QB101"][1]))
+        return False
+    if text.startswith("\ufeff"):
+        doc.problems.append(Problem(doc.rel, 1, 1, "QB102", "file starts with a byte-order mark (BOM)", CODES["QB102"][1]))
+        text = text[1:]
+    crlf = text.find("\r\n")
+    if crlf >= 0:
+        line = text.count("\n", 0, crlf) + 1
+        doc.problems.append(Problem(doc.rel, line, crlf - (text.rfind("\n", 0, crlf) + 1) + 1, "QB104",
+                                    "Windows (CRLF) line endings", CODES["QB104"][1]))
+        text = text.replace("\r\n", "\n")
+    doc.text = text
+    doc.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    for m in CONTROL.finditer(text):
+        ch = m.group()
+        name = {"\r": "carriage return", "\ufeff": "zero-width no-break space (BOM)"}.get(ch, "")
+        if not name and ("\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069"):
+            name = "bidirectional override"
+        doc.add("QB103", m.start(), f"control character U+{ord(ch):04X}{f' ({name})' if name else ''}")
+    for m in MOJIBAKE.finditer(text):
+        what = "replacement character U+FFFD (a character was lost)" if m.group() == "\ufffd" else f"{m.group()!r}"
+        doc.add("QB105", m.start(), f"mojibake: {what}")
+    check_location(doc, ctx)
+    return True
+
+
+def check_location(doc: Doc, ctx: Context) -> None:
+    """Only docs/questions/<topic>/<slug>.md is read as a question; anything else would be
+    published as a stray page, or silently ignored."""
+    parts = doc.docs_rel.split("/") if doc.docs_rel else []
+    if len(parts) == 3 and parts[0] == QUESTIONS_DIR.as_posix() and parts[2].endswith(".md") and parts[2] != "index.md":
+        return
+    if parts[-1:] == ["index.md"] and len(parts) == 3:
+        msg = f"docs/{doc.docs_rel} would replace the generated topic page"
+    else:
+        msg = f"{doc.rel} is not where bank files live"
+    doc.add("QB107", (1, 1), msg)
+
+
+# -- QB2xx: the front matter ----------------------------------------------------------------
+
+
+def parse_front_matter(doc: Doc) -> bool:
+    """Split and parse the YAML.  Returns False when there is no front matter at all."""
+    text = doc.text
+    if not text.startswith("---\n"):
+        doc.add("QB201", (1, 1), "missing YAML front matter: the first line must be '---'")
+        return False
+    end = text.find("\n---\n", 3)
+    if end == -1:
+        if text.endswith("\n---"):
+            end = len(text) - 4
+        else:
+            doc.add("QB202", (1, 1), "the front matter opened on line 1 is never closed by a '---' line")
+            return False
+    doc.fm_offset = 4
+    doc.body_offset = min(end + 5, len(text))
+    doc.body = text[doc.body_offset:]
+    source = text[4:end + 1] if end >= 4 else ""
+    try:
+        loader = yaml.CSafeLoader(source) if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader(source)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        where = doc.pos(4 + mark.index) if mark is not None else (2, 1)
+        what = " ".join(x for x in (err.context, err.problem) if x)
+        doc.add("QB203", where, f"front matter is not valid YAML: {what}")
+        return True
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as err:  # constructor errors
+        doc.add("QB203", (2, 1), f"front matter is not valid YAML: {err}")
+        return True
+    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
+        doc.add("QB204", (2, 1), f"front matter must be a mapping of fields, not {type(data).__name__}")
+        return True
+    doc.node, doc.meta = node, data
+    seen: dict[str, yaml.Node] = {}
+    for k, _v in node.value:
+        if isinstance(k, yaml.ScalarNode):
+            if k.value in seen:
+                first = doc.node_pos(seen[k.value])[0]
+                doc.add("QB208", doc.node_pos(k), f"field '{k.value}' appears twice (first on line {first})")
+            seen[k.value] = k
+    return True
+
+
+def _did_you_mean(word: str, options: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, sorted(options), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'? " if close else ""
+
+
+def _list(meta: dict | None, key: str) -> list:
+    """A front-matter list field, or [] when it is absent or not a list (reported elsewhere)."""
+    value = (meta or {}).get(key)
+    return value if isinstance(value, list) else []
+
+
+def _is_str_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(x, str) for x in value)
+
+
+def check_fields(doc: Doc, ctx: Context) -> None:
+    """Required fields, types, unknown keys and the controlled vocabularies."""
+    meta = doc.meta
+    if meta is None:
+        return
+    for key in REQUIRED:
+        if key not in meta:
+            doc.add("QB205", (1, 1), f"required field '{key}' is missing")
+    for key in meta:
+        if key not in KNOWN_FIELDS:
+            knode, _ = doc.field_node(str(key))
+            doc.add("QB207", doc.node_pos(knode), f"unknown field '{key}'",
+                    f"{_did_you_mean(str(key), KNOWN_FIELDS)}fields: {', '.join(FIELD_ORDER)}")
+
+    def wrong(key: str, expected: str) -> None:
+        value = meta[key]
+        doc.add("QB206", doc.field_pos(key), f"'{key}' must be {expected}, not {type(value).__name__} {value!r:.60}",
+                "quote text values (\"...\"); lists are '- item' lines under the field" if expected.startswith("a list")
+                else "quote the value (\"...\") so YAML reads it as text")
+
+    for key in ("id", "title", "topic", "difficulty", "status", "import_digest"):
+        if key in meta and not isinstance(meta[key], str):
+            wrong(key, "text")
+    for key in ("tags", "aliases", "notebooks", "flags", "distinct_from"):
+        if key in meta and meta[key] is not None and not _is_str_list(meta[key]):
+            wrong(key, "a list of text values")
+    if "origins" in meta and meta["origins"] is not None and not isinstance(meta["origins"], list):
+        wrong("origins", "a list of {source, seed, line, question}")
+
+    qid = meta.get("id")
+    if isinstance(qid, str) and not ID_RE.fullmatch(qid):
+        doc.add("QB209", doc.field_pos("id"), f"id {qid!r} is not of the form q-1a2b3c4")
+    title = meta.get("title")
+    if isinstance(title, str):
+        if not title.strip():
+            doc.add("QB221", doc.field_pos("title"), "title is empty")
+        elif len(title) > MAX_TITLE:
+            doc.add("QB221", doc.field_pos("title"), f"title is {len(title)} characters long (at most {MAX_TITLE})")
+        elif "\n" in title.strip():
+            doc.add("QB221", doc.field_pos("title"), "title spans several lines")
+    topic = meta.get("topic")
+    if isinstance(topic, str) and topic not in ctx.topics:
+        doc.add("QB211", doc.field_pos("topic"), f"unknown topic '{topic}'",
+                f"{_did_you_mean(topic, ctx.topics)}topics: {', '.join(sorted(ctx.topics))}")
+    tags = meta.get("tags")
+    if _is_str_list(tags):
+        if not 1 <= len(tags) <= MAX_TAGS:
+            doc.add("QB217", doc.field_pos("tags"), f"{len(tags)} tags; give 1 to {MAX_TAGS}")
+        seen: set[str] = set()
+        for i, tag in enumerate(tags):
+            if tag not in ctx.tags:
+                doc.add("QB212", doc.field_pos("tags", i), f"unknown tag '{tag}'",
+                        f"{_did_you_mean(tag, ctx.tags)}tags are the ids in data/tags.yml")
+            elif tag in seen:
+                doc.add("QB217", doc.field_pos("tags", i), f"tag '{tag}' is listed twice")
+            seen.add(tag)
+    difficulty = meta.get("difficulty")
+    if isinstance(difficulty, str) and difficulty not in DIFFICULTIES:
+        doc.add("QB213", doc.field_pos("difficulty"), f"difficulty '{difficulty}' is not one of {', '.join(DIFFICULTIES)}")
+    status = meta.get("status")
+    if isinstance(status, str) and status not in STATUSES:
+        doc.add("QB214", doc.field_pos("status"), f"status '{status}' is not one of {', '.join(STATUSES)}")
+    notebooks = meta.get("notebooks")
+    if _is_str_list(notebooks):
+        for i, nb in enumerate(notebooks):
+            if not NOTEBOOK_RE.fullmatch(nb):
+                doc.add("QB218", doc.field_pos("notebooks", i), f"notebook path {nb!r} is not notebooks/<name>.ipynb")
+            elif not (ctx.docs / nb).is_file():
+                doc.add("QB218", doc.field_pos("notebooks", i), f"notebook docs/{nb} does not exist")
+    flags = meta.get("flags")
+    if _is_str_list(flags):
+        for i, flag in enumerate(flags):
+            if flag not in KNOWN_FLAGS:
+                doc.add("QB219", doc.field_pos("flags", i), f"unknown flag '{flag}' (known: {', '.join(KNOWN_FLAGS)})")
+    check_origins(doc, ctx)
+    check_path_matches(doc, ctx)
+
+
+def check_origins(doc: Doc, ctx: Context) -> None:
+    """Origins carry provenance to the sources page; a typo would misattribute a question."""
+    assert doc.meta is not None
+    origins = doc.meta.get("origins")
+    if not isinstance(origins, list):
+        return
+    for i, o in enumerate(origins):
+        where = doc.field_pos("origins", i)
+        if not isinstance(o, dict):
+            doc.add("QB220", where, "each origin must be a mapping with source, seed, line and question")
+            continue
+        missing = [k for k in ("source", "seed", "line", "question") if k not in o]
+        extra = [str(k) for k in o if k not in ("source", "seed", "line", "question")]
+        if missing or extra:
+            doc.add("QB220", where, "origin " + "; ".join(
+                ([f"lacks {', '.join(missing)}"] if missing else []) + ([f"has unknown {', '.join(extra)}"] if extra else [])))
+            continue
+        src = o["source"]
+        if not isinstance(src, str) or src not in ctx.sources:
+            doc.add("QB220", where, f"origin source {src!r} is not in seeds/sources.yml")
+        elif o["seed"] != ctx.sources[src].seed:
+            doc.add("QB220", where, f"origin seed {o['seed']!r} is not the seed of {src} ({ctx.sources[src].seed})")
+        if not isinstance(o["line"], int) or isinstance(o["line"], bool) or o["line"] < 1:
+            doc.add("QB220", where, f"origin line {o['line']!r} is not a positive line number")
+        if not isinstance(o["question"], str):
+            doc.add("QB220", where, "origin question must be text")
+
+
+def check_path_matches(doc: Doc, ctx: Context) -> None:
+    """The URL is derived from the path, the path from topic and title: keep them in step.
+
+    The file name may be the slug of the title, of an alias or of an original phrasing
+    (origins), optionally followed by ``-<id without q->`` (how the importer breaks ties),
+    so that fixing a typo in a title never forces a new URL.
+    """
+    meta = doc.meta
+    assert meta is not None
+    parts = doc.docs_rel.split("/") if doc.docs_rel else []
+    if len(parts) != 3 or parts[0] != "questions" or parts[2] == "index.md":
+        return
+    topic, title, qid = meta.get("topic"), meta.get("title"), meta.get("id")
+    if isinstance(topic, str) and topic in ctx.topics and parts[1] != topic:
+        doc.add("QB215", doc.field_pos("topic"), f"topic is '{topic}' but the file is in docs/questions/{parts[1]}/",
+                f"move it: git mv docs/{doc.docs_rel} docs/questions/{topic}/{parts[2]} (or fix the topic)")
+    if not isinstance(title, str) or not title.strip():
+        return
+    stem = parts[2][:-3]
+    phrasings = [title]
+    phrasings += [a for a in _list(meta, "aliases") if isinstance(a, str)]
+    phrasings += [o["question"] for o in _list(meta, "origins") if isinstance(o, dict) and isinstance(o.get("question"), str)]
+    allowed = set()
+    for p in phrasings:
+        s = slugify(p)
+        allowed.add(s)
+        if isinstance(qid, str) and ID_RE.fullmatch(qid):
+            allowed.add(f"{s}-{qid[2:]}")
+    if stem not in allowed:
+        want = slugify(title)
+        doc.add("QB216", doc.field_pos("title"), f"file name '{stem}.md' does not match the title (expected '{want}.md')",
+                f"git mv docs/{doc.docs_rel} docs/questions/{parts[1]}/{want}.md")
+
+
+# -- the body: code, comments, headings ----------------------------------------------------
+
+
+@dataclass
+class Fence:
+    start: int  # offset of the opening line in text
+    end: int  # offset just past the closing line (or end of text)
+    info: str
+    content: str
+    content_offset: int
+    closed: bool
+
+
+def scan_body(doc: Doc) -> list[Fence]:
+    """Find fenced code blocks and blank out code and comments in ``doc.masked``."""
+    body, base = doc.body, doc.body_offset
+    out: list[str] = []
+    fences: list[Fence] = []
+    lines = body.split("\n")
+    pos = 0
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        m = FENCE_OPEN.fullmatch(line)
+        if m and not (m.group("fence")[0] == "`" and "`" in m.group("info")):
+            char, size = m.group("fence")[0], len(m.group("fence"))
+            start = pos
+            j = i + 1
+            cpos = pos + len(line) + 1
+            content_start = cpos
+            closed = False
+            while j < len(lines):
+                c = FENCE_CLOSE.fullmatch(lines[j])
+                if c and c.group("fence")[0] == char and len(c.group("fence")) >= size:
+                    closed = True
+                    break
+                cpos += len(lines[j]) + 1
+                j += 1
+            content = body[content_start:cpos].rstrip("\n") if content_start <= len(body) else ""
+            block = "\n".join(lines[i:j + 1]) if closed else "\n".join(lines[i:])
+            fences.append(Fence(base + start, base + start + len(block), m.group("info").strip(), content,
+                                base + content_start, closed))
+            out.append(_blank(block))
+            pos += len(block) + 1
+            i = j + 1 if closed else len(lines)
+            continue
+        out.append(line)
+        pos += len(line) + 1
+        i += 1
+    masked = "\n".join(out)[: len(body)]
+    masked = COMMENT.sub(lambda m: _blank(m.group()), masked)
+    masked = CODE_SPAN.sub(lambda m: _blank(m.group()), masked)
+    doc.masked = masked
+    return fences
+
+
+def check_answers(doc: Doc, ctx: Context, fences: Sequence[Fence] = ()) -> None:
+    """Every answer is attributed; status agrees with the content; headings nest.
+
+    The site turns each ``## Answer (source: ID)`` into "Answer N" with the source's
+    attribution, so text outside such a section would be published without one.
+    """
+    base = doc.body_offset
+    masked_lines = doc.masked.split("\n")
+    body_lines = doc.body.split("\n")
+    offset = 0
+    in_answer = False
+    section_start: int | None = None
+    section_has_text = False
+    prev_level = 1
+    reported_outside = False
+    prev_text = False
+
+    def close_section() -> None:
+        if section_start is not None and not section_has_text:
+            doc.add("QB306", base + section_start, "this answer section is empty (comments do not count)")
+
+    def in_code(at: int) -> bool:
+        return any(f.start <= at < f.end for f in fences)
+
+    for masked, original in zip(masked_lines, body_lines):
+        h = HEADING.fullmatch(masked)
+        if h:
+            level = len(h.group(1))
+            a = ANSWER_HEADING.match(original)
+            if a:
+                close_section()
+                sid = a.group("source").strip()
+                if sid not in ctx.sources and not COMMUNITY_RE.fullmatch(sid):
+                    doc.add("QB304", base + offset + original.index("(") + 9 if "(source: " in original else base + offset,
+                            f"answer source '{sid}' is neither `community` nor a source in seeds/sources.yml",
+                            f"{_did_you_mean(sid, [*ctx.sources, 'community'])}{CODES['QB304'][1]}")
+                in_answer, section_start, section_has_text, prev_level = True, offset, False, 2
+            elif LOOSE_ANSWER.match(original):
+                close_section()
+                doc.add("QB303", base + offset, f"answer heading {original.strip()!r} is not '## Answer (source: ID)'")
+                in_answer, section_start, section_has_text, prev_level = True, None, True, 2
+            else:
+                if not in_answer and not reported_outside:
+                    doc.add("QB305", base + offset, "heading before the first '## Answer (source: ...)' heading")
+                    reported_outside = True
+                if level == 1:
+                    doc.add("QB307", base + offset, "level-1 heading in the body")
+                elif level > prev_level + 1 and in_answer:
+                    doc.add("QB308", base + offset, f"heading level {level} follows level {prev_level}")
+                prev_level = level
+                section_has_text = True
+            prev_text = False
+        else:
+            stripped = masked.strip()
+            if re.fullmatch(r"=+", stripped) and prev_text:
+                doc.add("QB307", base + offset, "'===' underline makes the line above a level-1 heading")
+            if stripped:
+                if in_answer:
+                    section_has_text = True
+                elif not reported_outside:
+                    doc.add("QB305", base + offset + (len(masked) - len(masked.lstrip())),
+                            "text before the first '## Answer (source: ...)' heading has no attribution")
+                    reported_outside = True
+            elif original.strip() and in_code(base + offset):  # a code block (comments are not content)
+                if in_answer:
+                    section_has_text = True
+                elif not reported_outside:
+                    doc.add("QB305", base + offset, "code before the first '## Answer (source: ...)' heading has no attribution")
+                    reported_outside = True
+            prev_text = bool(stripped)
+        offset += len(original) + 1
+    close_section()
+
+    status = (doc.meta or {}).get("status")
+    answers = parse_answers(doc.body)
+    if status == "answered" and not answers:
+        doc.add("QB301", doc.field_pos("status"), "status is 'answered' but the file has no answer")
+    elif status == "unanswered" and answers:
+        doc.add("QB302", doc.field_pos("status"), f"status is 'unanswered' but the file has {len(answers)} answer"
+                f"{'s' if len(answers) != 1 else ''}")
+
+
+# -- QB4xx: math and diagrams --------------------------------------------------------------
+
+
+def find_math(doc: Doc) -> None:
+    """Collect formulas exactly as pymdownx.arithmatex sees them; report unbalanced ones.
+
+    Afterwards the formulas are blanked out of ``doc.masked`` so HTML and link checks never
+    mistake ``a<b`` inside math for a tag.
+    """
+    text = doc.masked
+    base = doc.body_offset
+    spans: list[tuple[int, int]] = []
+
+    def block(m: re.Match[str]) -> str:
+        if BLANK_LINE.search(m.group()):
+            return m.group()
+        tex = m.group("math") if m.group("math") is not None else (
+            m.group("math3") if m.group("math3") is not None else m.group("math2"))
+        doc.formulas.append(Formula(base + m.start(), tex, True))
+        spans.append((m.start(), m.end()))
+        return _blank(m.group())
+
+    text = MATH_BLOCK.sub(block, text)
+
+    def inline(m: re.Match[str]) -> str:
+        if m.group(1) or m.group(4):  # escaped backslashes
+            return m.group()
+        if BLANK_LINE.search(m.group()):
+            return m.group()
+        tex = m.group(3) if m.group(3) is not None else m.group(6)
+        doc.formulas.append(Formula(base + m.start(), tex, False))
+        return _blank(m.group())
+
+    text = MATH_INLINE.sub(inline, text)
+    for m in MATH_LEFTOVER.finditer(text):
+        tok = m.group(1)
+        closers = {"\\)": "\\(", "\\]": "\\["}
+        if tok in closers:
+            msg = f"'{tok}' closes no '{closers[tok]}'"
+        elif tok.startswith("\\begin"):
+            msg = f"'{tok}' has no matching '\\end{tok[6:]}'"
+        elif tok.startswith("\\end"):
+            msg = f"'{tok}' has no matching '\\begin{tok[4:]}'"
+        else:
+            close = {"\\(": "\\)", "\\[": "\\]", "$$": "$$"}[tok]
+            msg = f"math opened with '{tok}' is never closed by '{close}' (in the same paragraph)"
+        doc.add("QB401", base + m.start(), msg)
+    doc.masked = text
+
+
+def check_math(docs: Sequence[Doc], ctx: Context, renderer: Any | None) -> None:
+    """Parse every formula with the KaTeX the site ships, so what validates renders.
+
+    KaTeX runs in the same persistent Node process as the build (qbank.site.math); its
+    results are cached by (tex, display), so the build re-uses them.  A missing Node or
+    KaTeX is an error, never a silent skip.
+    """
+    pending = [(d, f) for d in docs if d.selected for f in d.formulas]
+    if not pending:
+        return
+    from .site.math import KatexError, KatexRenderer, MathToolError
+
+    own = renderer is None
+    if own:
+        renderer = KatexRenderer(ctx.node_modules)
+    try:
+        for doc, f in pending:
+            try:
+                renderer.render(f.tex, f.display)
+            except KatexError as err:
+                doc.add("QB402", f.offset, f"KaTeX cannot parse {f.tex.strip()!r:.80}: {err.message}")
+            except MathToolError as err:
+                first = str(err).splitlines()[0]
+                doc.add("QB403", f.offset, f"cannot check math: {first}")
+                return
+    finally:
+        if own:
+            renderer.close()
+
+
+def check_fences(doc: Doc, fences: list[Fence]) -> None:
+    """Unclosed fences swallow the rest of the page; mermaid blocks need a diagram type."""
+    for f in fences:
+        words = re.sub(r"^[{.\s]+", "", f.info).split()
+        lang = words[0].rstrip("}") if words else ""
+        if not f.closed:
+            what = f"```{lang}" if lang else "code block"
+            doc.add("QB411", f.start, f"{what} opened here is never closed")
+            continue
+        if lang != "mermaid":
+            continue
+        lines = f.content.split("\n")
+        i = 0
+        if i < len(lines) and lines[i].strip() == "---":  # mermaid front matter (title, config)
+            i += 1
+            while i < len(lines) and lines[i].strip() != "---":
+                i += 1
+            i += 1
+        first = None
+        offset = f.content_offset + sum(len(x) + 1 for x in lines[:i])
+        for line in lines[i:]:
+            s = line.strip()
+            if s and not s.startswith("%%"):
+                first = (s, offset + len(line) - len(line.lstrip()))
+                break
+            offset += len(line) + 1
+        if first is None:
+            doc.add("QB413", f.start, "mermaid block is empty")
+            continue
+        word = re.split(r"[\s;:{]", first[0], maxsplit=1)[0]
+        if word not in MERMAID_TYPES:
+            doc.add("QB412", first[1], f"'{word}' is not a mermaid diagram type",
+                    f"{_did_you_mean(word, MERMAID_TYPES)}{CODES['QB412'][1]}")
+        for m in re.finditer(r"(?i)(javascript|vbscript|data)\s*:", f.content):
+            doc.add("QB503", f.content_offset + m.start(), f"'{m.group(1)}:' URL inside a mermaid diagram")
+
+
+# -- QB5xx: raw HTML ------------------------------------------------------------------------
+
+
+@dataclass
+class Tag:
+    offset: int
+    name: str
+    closing: bool
+    attrs: list[tuple[str, str | None, int]]  # (name lowercased, value or None, offset)
+
+
+def _parse_tags(text: str) -> Iterable[Tag]:
+    """Start tags as a browser would tokenize them (attribute separators include '/')."""
+    n = len(text)
+    for m in TAG_START.finditer(text):
+        i = m.end()
+        attrs: list[tuple[str, str | None, int]] = []
+        ok = False
+        while i < n:
+            while i < n and (text[i].isspace() or text[i] == "/"):
+                if text[i] == "\n" and text.startswith("\n", i + 1):
+                    break
+                i += 1
+            if i >= n or text[i] == "<" or (text[i] == "\n"):
+                break
+            if text[i] == ">":
+                ok = True
+                break
+            start = i
+            i += 1  # the first character may be '='
+            while i < n and not (text[i].isspace() or text[i] in "/>="):
+                i += 1
+            name = text[start:i].lower()
+            j = i
+            while j < n and text[j] in " \t":
+                j += 1
+            value: str | None = None
+            if j < n and text[j] == "=":
+                j += 1
+                while j < n and text[j] in " \t\n":
+                    j += 1
+                if j < n and text[j] in "\"'":
+                    q = text[j]
+                    k = text.find(q, j + 1)
+                    if k == -1:
+                        break
+                    value, i = text[j + 1:k], k + 1
+                else:
+                    k = j
+                    while k < n and not (text[k].isspace() or text[k] == ">"):
+                        k += 1
+                    value, i = text[j:k], k
+            attrs.append((name, value, start))
+        if ok:
+            yield Tag(m.start(), m.group(2).lower(), bool(m.group(1)), attrs)
+
+
+def check_html(doc: Doc, ctx: Context, bank: dict[str, Doc]) -> None:
+    """Raw HTML only from a small safe list; never scripts, handlers or script URLs."""
+    base = doc.body_offset
+    for tag in _parse_tags(doc.masked):
+        if tag.closing:
+            continue
+        at = base + tag.offset
+        if tag.name in ACTIVE_TAGS:
+            doc.add("QB501", at, f"<{tag.name}> is not allowed in a bank file")
+            continue
+        if tag.name not in SAFE_TAGS:
+            doc.add("QB504", at, f"<{tag.name}> is not in the list of allowed HTML tags")
+            continue
+        allowed = SAFE_ATTRS["*"] | SAFE_ATTRS.get(tag.name, frozenset())
+        for name, value, offset in tag.attrs:
+            where = base + offset
+            if name.startswith("on"):
+                doc.add("QB502", where, f"event-handler attribute '{name}' on <{tag.name}>")
+            elif name == "style":
+                doc.add("QB505", where, f"style attribute on <{tag.name}>")
+            elif name not in allowed:
+                if value is not None and _scheme(value) in DANGEROUS_SCHEMES:
+                    doc.add("QB503", where, f"'{_scheme(value)}:' URL in attribute '{name}'")
+                else:
+                    doc.add("QB506", where, f"attribute '{name}' is not allowed on <{tag.name}>")
+            elif name in URL_ATTRS and value is not None:
+                check_url(doc, ctx, bank, value, where, image=(tag.name == "img"))
+        if tag.name == "img":
+            alt = next((v for k, v, _ in tag.attrs if k == "alt"), None)
+            if not (alt or "").strip():
+                doc.add("QB605", at, "<img> has no alt text", "add alt=\"what the image shows\"")
+    for m in ATTR_LIST.finditer(doc.masked):
+        for p in ATTR_PAIR.finditer(m.group(1)):
+            key, value = p.group(1).lower(), p.group(2).strip("\"'")
+            where = base + m.start(1) + p.start()
+            if key.startswith("on"):
+                doc.add("QB502", where, f"event-handler attribute '{key}' in an attribute list {{...}}")
+            elif key == "style":
+                doc.add("QB505", where, "style attribute in an attribute list {...}")
+            elif _scheme(value) in DANGEROUS_SCHEMES:
+                doc.add("QB503", where, f"'{_scheme(value)}:' URL in an attribute list {{...}}")
+
+
+# -- QB6xx: links and images -----------------------------------------------------------------
+
+
+def _scheme(url: str) -> str | None:
+    """The URL scheme as a browser reads it (entities decoded, whitespace and controls dropped)."""
+    clean = re.sub(r"[\x00-\x20\x7f]", "", _html.unescape(url)).lower()
+    m = SCHEME.match(clean)
+    return m.group(1) if m else None
+
+
+def _link_destination(text: str, i: int) -> tuple[str, int] | None:
+    """Parse ``(dest "title")`` starting just after '(' -> (dest, offset of dest)."""
+    n = len(text)
+    while i < n and text[i] in " \t":
+        i += 1
+    if i < n and text[i] == "\n":
+        i += 1
+        while i < n and text[i] in " \t":
+            i += 1
+    if i < n and text[i] == "<":
+        k = text.find(">", i)
+        if k == -1 or "\n" in text[i:k]:
+            return None
+        return text[i + 1:k], i + 1
+    start, depth = i, 0
+    while i < n and not text[i].isspace():
+        if text[i] == "(":
+            depth += 1
+        elif text[i] == ")":
+            if depth == 0:
+                break
+            depth -= 1
+        i += 1
+    return text[start:i], start
+
+
+def check_links(doc: Doc, ctx: Context, bank: dict[str, Doc]) -> None:
+    """Relative links resolve (pages and #anchors), external ones are http(s), images exist,
+    are local (the site works offline) and have alt text."""
+    base = doc.body_offset
+    text = doc.masked
+    for m in LINK_START.finditer(text):
+        parsed = _link_destination(text, m.end())
+        if parsed is None:
+            continue
+        url, offset = parsed
+        image = m.group(1) == "!"
+        if image and not m.group(2).strip():
+            doc.add("QB605", base + m.start(), "image has no alt text")
+        check_url(doc, ctx, bank, url, base + offset, image=image)
+    for m in REF_DEF.finditer(text):
+        url = m.group(2)
+        check_url(doc, ctx, bank, url.strip("<>"), base + m.start(2), image=False)
+
+
+def check_url(doc: Doc, ctx: Context, bank: dict[str, Doc], url: str, where: int, image: bool) -> None:
+    what = "image" if image else "link"
+    a_what = "an image" if image else "a link"
+    scheme = _scheme(url)
+    clean = _html.unescape(url).strip()
+    if scheme in DANGEROUS_SCHEMES:
+        doc.add("QB503", where, f"'{scheme}:' URL in {a_what}")
+        return
+    if scheme is not None:
+        if scheme in ("http", "https"):
+            if not re.match(r"(?i)https?://[^/\s]", clean):
+                doc.add("QB603", where, f"malformed {scheme} URL {clean!r:.80}")
+            elif image:
+                doc.add("QB607", where, f"image is loaded from another host: {clean!r:.80}")
+            return
+        doc.add("QB603", where, f"{what} uses the '{scheme}:' scheme: {clean!r:.80}")
+        return
+    if clean.startswith("//"):
+        doc.add("QB603", where, f"protocol-relative {what} {clean!r:.80}", "write the full https:// URL")
+        return
+    if clean.startswith("/"):
+        doc.add("QB606", where, f"{what} to the absolute path {clean!r:.80}")
+        return
+    if doc.docs_rel is None:
+        return
+    path, _, frag = clean.partition("#")
+    path = unquote(path.split("?", 1)[0])
+    if not path:
+        if frag and not image:
+            _check_anchor(doc, frag, doc, where)
+        return
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(doc.docs_rel), path))
+    if target == ".." or target.startswith("../"):
+        doc.add("QB601", where, f"{what} {clean!r:.80} points outside the site (docs/)")
+        return
+    files = ctx.docs_files()
+    if image:
+        if target not in files:
+            doc.add("QB604", where, f"image docs/{target} does not exist")
+        return
+    ext = posixpath.splitext(target)[1]
+    if not ext or path.endswith("/"):
+        guess = next((c for c in (f"{target}.md", f"{target}/index.md") if c in files or c in bank), None)
+        doc.add("QB608", where, f"link {clean!r:.80} is a page URL, not a file",
+                f"link to {posixpath.relpath(guess, posixpath.dirname(doc.docs_rel))}" if guess else None)
+        return
+    if ext == ".md":
+        if target not in files and target not in ctx.generated:
+            doc.add("QB601", where, f"link target docs/{target} does not exist")
+            return
+        if frag:
+            _check_anchor(doc, frag, bank.get(target), where, target, ctx)
+        return
+    if target not in files:
+        doc.add("QB601", where, f"link target docs/{target} does not exist")
+
+
+def _check_anchor(doc: Doc, frag: str, target: Doc | None, where: int, target_path: str | None = None,
+                  ctx: Context | None = None) -> None:
+    frag = unquote(frag)
+    if frag.startswith(("fn:", "fnref:", "__")):
+        return
+    if target is not None:
+        anchors = page_anchors(target)
+    elif target_path == "sources.md" and ctx is not None:
+        anchors = set(ctx.sources) | {"removal-on-request", "licence-of-community-contributions"}
+    elif target_path and re.fullmatch(r"questions/[^/]+/index\.md", target_path):
+        anchors = {"easy", "medium", "hard"}
+    else:
+        return  # another generated page: its headings are not known here
+    if frag not in anchors:
+        name = "this page" if target is doc else f"docs/{target_path}"
+        doc.add("QB602", where, f"#{frag} is not an anchor on {name}",
+                f"{_did_you_mean(frag, anchors)}{CODES['QB602'][1]}")
+
+
+def page_anchors(doc: Doc) -> set[str]:
+    """Heading ids on a question's page, as the build makes them (hooks + toc)."""
+    if doc._anchors is not None:
+        return doc._anchors
+    from markdown.extensions.toc import slugify as toc_slugify
+    from markdown.extensions.toc import unique
+
+    anchors: set[str] = {"related-questions"}
+    if (doc.meta or {}).get("aliases"):
+        anchors.add("also-asked-as")
+    masked = doc.masked or doc.body
+    n = 0
+    for masked_line, line in zip(masked.split("\n"), doc.body.split("\n")):
+        h = HEADING.fullmatch(masked_line)
+        if not h:
+            continue
+        if ANSWER_HEADING.match(line):
+            n += 1
+            anchors.add(f"answer-{n}")
+            continue
+        text = (HEADING.fullmatch(line) or h).group(2) or ""
+        explicit = re.search(r"\{[^}]*#([\w-]+)[^}]*\}\s*$", text)
+        if explicit:
+            anchors.add(explicit.group(1))
+            continue
+        text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
+        text = re.sub(r"<[^>]+>|[*_`]", "", text)
+        anchors.add(unique(toc_slugify(text, "-"), anchors))
+    doc._anchors = anchors
+    return anchors
+
+
+# -- QB7xx: the bank as a whole ----------------------------------------------------------------
+
+
+_KEYS: dict[str, str] = {}
+
+
+def _key(text: str) -> str:
+    k = _KEYS.get(text)
+    if k is None:
+        k = _KEYS[text] = question_key(text)
+    return k
+
+
+@dataclass
+class Phrase:
+    doc: Doc
+    text: str
+    where: tuple[int, int]
+    key: str
+    words: list[str]
+    shape: Any
+
+
+def _phrases(docs: Sequence[Doc]) -> list[Phrase]:
+    out: list[Phrase] = []
+    for d in docs:
+        if d._phrases is None:
+            d._phrases = _doc_phrases(d)
+        out.extend(d._phrases)
+    return out
+
+
+def _doc_phrases(d: Doc) -> list[Phrase]:
+    """The title and aliases of one question, with their similarity keys (computed once)."""
+    out: list[Phrase] = []
+    meta = d.meta or {}
+    title = meta.get("title")
+    if isinstance(title, str) and title.strip():
+        k = _key(title)
+        out.append(Phrase(d, title, d.field_pos("title"), k, k.split(), _shape(title)))
+    aliases = meta.get("aliases")
+    if _is_str_list(aliases):
+        for i, a in enumerate(aliases):
+            if a.strip():
+                k = _key(a)
+                out.append(Phrase(d, a, d.field_pos("aliases", i), k, k.split(), _shape(a)))
+    return out
+
+
+_SHAPES: dict[str, tuple[bool, bool]] = {}
+
+
+def _shape(text: str) -> tuple[bool, bool]:
+    shape = _SHAPES.get(text)
+    if shape is None:
+        s = question_shape(text)
+        shape = _SHAPES[text] = (s.compound, s.comparison)
+    return shape
+
+
+def _candidate_pairs(phrases: list[Phrase]) -> set[tuple[int, int]]:
+    """Blocking, so 10k questions never mean 50M comparisons.
+
+    Two phrasings qbank.dedupe would merge have (up to typos) the same content words,
+    hence the same rarest words.  Each phrase is indexed under every *pair* of its
+    BLOCK_TOKENS rarest words (a one-word phrase under that word): pairs sharing two of
+    their three rarest words meet, which tolerates a typo in any one of them.  Indexing
+    by word pairs rather than single words keeps the postings short.
+    """
+    df: dict[str, int] = defaultdict(int)
+    for p in phrases:
+        for w in set(p.words):
+            df[w] += 1
+    postings: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    keys_of: list[list[tuple[str, ...]]] = []
+    for i, p in enumerate(phrases):
+        rare = sorted(set(p.words), key=lambda w: (df[w], w))[:BLOCK_TOKENS]
+        keys = [tuple(rare)] if len(rare) < 2 else list(combinations(sorted(rare), 2))
+        keys_of.append(keys)
+        for key in keys:
+            postings[key].append(i)
+    lengths = [len(p.key) for p in phrases]
+
+    def close_in_length(x: int, y: int) -> bool:
+        # token_sort_ratio >= 88 needs lengths within ~21% of each other
+        return min(lengths[x], lengths[y]) >= 0.78 * max(lengths[x], lengths[y])
+
+    pairs: set[tuple[int, int]] = set()
+    selected = [i for i, p in enumerate(phrases) if p.doc.selected]
+    if len(selected) * 4 < len(phrases):  # a few files checked against the bank (pre-commit)
+        for i in selected:
+            for key in keys_of[i]:
+                ids = postings[key]
+                if len(ids) <= MAX_POSTING:
+                    pairs.update((min(i, j), max(i, j)) for j in ids if j != i and close_in_length(i, j))
+        return pairs
+    for ids in postings.values():
+        if len(ids) > MAX_POSTING:
+            continue
+        for x in range(len(ids)):
+            for y in range(x + 1, len(ids)):
+                if close_in_length(ids[x], ids[y]):
+                    pairs.add((ids[x], ids[y]))
+    return pairs
+
+
+def same_question(a_key: str, b_key: str, a_shape: Any, b_shape: Any) -> float | None:
+    """The score when qbank.dedupe would merge the two phrasings on their text alone."""
+    if not a_key or not b_key or a_shape != b_shape:
+        return None
+    score = fuzz.token_sort_ratio(a_key, b_key)
+    if score < MERGE_THRESHOLD or _unmatched_words(a_key.split(), b_key.split()):
+        return None
+    return score
+
+
+def check_bank(docs: Sequence[Doc], ctx: Context) -> None:
+    """Ids are unique, distinct_from names real questions, and no two questions are the
+    same question in different words (unless one says it is distinct from the other, or
+    data/dedupe.yml keeps their origins apart)."""
+    by_id: dict[str, list[Doc]] = defaultdict(list)
+    for d in docs:
+        if d.qid and ID_RE.fullmatch(d.qid):
+            by_id[d.qid].append(d)
+    for qid, group in by_id.items():
+        if len(group) > 1:
+            for d in group:
+                if d.selected:
+                    others = ", ".join(o.rel for o in group if o is not d)
+                    d.add("QB210", d.field_pos("id"), f"id {qid} is also used by {others}")
+    for d in docs:
+        if not d.selected:
+            continue
+        distinct = (d.meta or {}).get("distinct_from")
+        if _is_str_list(distinct):
+            for i, other in enumerate(distinct):
+                if other == d.qid:
+                    d.add("QB702", d.field_pos("distinct_from", i), "distinct_from names this question itself")
+                elif other not in by_id:
+                    d.add("QB702", d.field_pos("distinct_from", i), f"distinct_from names {other!r}, which is not in the bank")
+
+    phrases = _phrases(docs)
+    group_of: dict[str, set[int]] = defaultdict(set)
+    for n, group in enumerate(ctx.keep_apart):
+        for handle in group:
+            group_of[handle].add(n)
+
+    def handles(d: Doc) -> dict[str, set[int]]:
+        out: dict[str, set[int]] = {}
+        for o in _list(d.meta, "origins"):
+            if isinstance(o, dict):
+                h = f"{o.get('source')}:{o.get('line')}"
+                if h in group_of:
+                    out[h] = group_of[h]
+        return out
+
+    def exempt(a: Doc, b: Doc) -> bool:
+        da = [x for x in _list(a.meta, "distinct_from") if isinstance(x, str)]
+        db = [x for x in _list(b.meta, "distinct_from") if isinstance(x, str)]
+        if (b.qid and b.qid in da) or (a.qid and a.qid in db):
+            return True
+        ha, hb = handles(a), handles(b)
+        return any(ga & gb for x, ga in ha.items() for y, gb in hb.items() if x != y)
+
+    best: dict[tuple[int, int], tuple[float, Phrase, Phrase]] = {}
+    for i, j in _candidate_pairs(phrases):
+        a, b = phrases[i], phrases[j]
+        if a.doc is b.doc or not (a.doc.selected or b.doc.selected):
+            continue
+        score = same_question(a.key, b.key, a.shape, b.shape)
+        if score is None:
+            continue
+        pair = (id(a.doc), id(b.doc)) if id(a.doc) < id(b.doc) else (id(b.doc), id(a.doc))
+        if pair not in best or score > best[pair][0]:
+            best[pair] = (score, a, b)
+    for score, a, b in sorted(best.values(), key=lambda t: (t[1].doc.rel, t[2].doc.rel)):
+        if exempt(a.doc, b.doc):
+            continue
+        for mine, other in ((a, b), (b, a)):
+            if mine.doc.selected:
+                mine.doc.add("QB701", mine.where,
+                             f"near-duplicate of {other.doc.qid or '?'} {other.text!r:.80} in {other.doc.rel} "
+                             f"(similarity {score:.0f})",
+                             f"answer {other.doc.rel} instead, or add `distinct_from: [{other.doc.qid}]` "
+                             "if they really ask different things")
+
+
+def closest_questions(title: str, docs: Sequence[Doc], limit: int = 5, floor: float = 0.0) -> list[tuple[float, bool, Doc, str]]:
+    """Existing questions closest to ``title``: (similarity, would-be-QB701, doc, phrasing)."""
+    key, shape = _key(title), _shape(title)
+    words = set(key.split())
+    found: dict[int, tuple[float, bool, Doc, str]] = {}
+    for p in _phrases(docs):
+        if not words & set(p.words):
+            continue
+        score = fuzz.token_sort_ratio(key, p.key)
+        if score < floor:
+            continue
+        dup = same_question(key, p.key, shape, p.shape) is not None
+        prev = found.get(id(p.doc))
+        if prev is None or (score, dup) > (prev[0], prev[1]):
+            found[id(p.doc)] = (score, dup, p.doc, p.text)
+    return sorted(found.values(), key=lambda t: (-t[0], t[2].rel))[:limit]
+
+
+# -- running it --------------------------------------------------------------------------------
+
+
+def load_doc(path: Path, ctx: Context, selected: bool = True) -> Doc:
+    """Read and parse one file, with every file- and front-matter-level problem."""
+    docs_rel = _under(path, ctx.docs)
+    doc = Doc(path, _under(path, ctx.root) or path.as_posix(), docs_rel, selected)
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        doc.add("QB107", (1, 1), f"cannot read the file: {err.strerror or err}")
+        return doc
+    if check_file(doc, raw, ctx) and parse_front_matter(doc):
+        check_fields(doc, ctx)
+    return doc
+
+
+def check_body(doc: Doc, ctx: Context, bank: dict[str, Doc]) -> None:
+    if not doc.text.startswith("---\n") or doc.body_offset == 0:
+        return
+    fences = scan_body(doc)
+    check_fences(doc, fences)
+    find_math(doc)
+    check_answers(doc, ctx, fences)
+    check_html(doc, ctx, bank)
+    check_links(doc, ctx, bank)
+
+
+def bank_paths(docs_dir: Path) -> list[Path]:
+    """Every Markdown file under docs/questions (misplaced ones included, to report them)."""
+    root = docs_dir / QUESTIONS_DIR
+    return sorted(p for p in root.rglob("*.md") if p.is_file()) if root.is_dir() else []
+
+
+def validate(root: Path, paths: Sequence[Path] | None = None, *, docs: Path | None = None,
+             renderer: Any | None = None, ctx: Context | None = None) -> Report:
+    """Validate the bank (or only ``paths``, against the whole bank) and return every problem.
+
+    ``renderer`` is a :class:`qbank.site.math.KatexRenderer` to reuse (the build passes
+    its own); without one a renderer is started and stopped here.
+    """
+    start = time.perf_counter()
+    ctx = ctx or Context.load(root, docs)
+    everything = bank_paths(ctx.docs)  # absolute: ctx.docs is resolved
+    if paths is None:
+        selected = set(everything)
+    else:
+        selected = set()
+        for p in paths:
+            p = p.resolve()
+            selected |= {q for q in p.rglob("*.md") if q.is_file()} if p.is_dir() else {p}
+    all_docs = [load_doc(p, ctx, selected=p in selected) for p in sorted(set(everything) | selected)]
+    bank = {d.docs_rel: d for d in all_docs if d.docs_rel}
+    ctx.set_generated(all_docs)
+    for d in all_docs:
+        if d.selected:
+            check_body(d, ctx, bank)
+    check_math(all_docs, ctx, renderer)
+    check_bank([d for d in all_docs if d.meta is not None and d.docs_rel is not None], ctx)
+    problems = sorted(p for d in all_docs if d.selected for p in d.problems)
+    return Report(problems, sum(1 for d in all_docs if d.selected), time.perf_counter() - start)
+
+
+def validate_text(text: str | bytes, ctx: Context, name: str = "questions/foundations/example.md",
+                  renderer: Any | None = None, bank: Sequence[Doc] = ()) -> list[Problem]:
+    """Validate one file's content (as if at docs/<name>) without touching the disk.
+
+    For tests and the fuzzer: never raises on any input.
+    """
+    doc = Doc(ctx.docs / name, f"docs/{name}", name, True)
+    raw = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+    if check_file(doc, raw, ctx) and parse_front_matter(doc):
+        check_fields(doc, ctx)
+    others = {d.docs_rel: d for d in bank if d.docs_rel}
+    others[name] = doc
+    ctx.set_generated(others.values())
+    check_body(doc, ctx, others)
+    if renderer is not None:
+        check_math([doc], ctx, renderer)
+    check_bank([d for d in [*bank, doc] if d.meta is not None], ctx)
+    return sorted(doc.problems)
