@@ -1,0 +1,59 @@
+"""``qbank export --format csv``: every question as one CSV row (RFC 4180, UTF-8, CRLF).
+
+Columns: ``id, question, answer, topic, tags, difficulty, status, sources, url``.
+
+* ``answer`` is the bank's Markdown; a question with several answers has them joined by
+  :data:`ANSWER_SEPARATOR` (a Markdown thematic break); unanswered questions have it empty.
+* ``topic`` is the topic id; ``tags`` and ``sources`` are space-separated ids (the
+  ``sources`` column names the source of each answer, in order, for attribution).
+* ``url`` is the question's page on the published site.
+
+Rows are sorted by id, so two exports of the same bank are byte-identical.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from .bank import Question
+
+COLUMNS = ["id", "question", "answer", "topic", "tags", "difficulty", "status", "sources", "url"]
+ANSWER_SEPARATOR = "\n\n---\n\n"
+
+
+def rows(questions: list[Question], site_url: str) -> list[dict[str, str]]:
+    return [
+        {
+            "id": q.id,
+            "question": q.title,
+            "answer": ANSWER_SEPARATOR.join(a.markdown for a in q.answers),
+            "topic": q.topic,
+            "tags": " ".join(sorted(q.tags)),
+            "difficulty": q.difficulty,
+            "status": q.status,
+            "sources": " ".join(a.source for a in q.answers),
+            "url": site_url + q.url,
+        }
+        for q in sorted(questions, key=lambda q: q.id)
+    ]
+
+
+def to_csv(questions: list[Question], site_url: str) -> str:
+    buf = io.StringIO(newline="")
+    writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows(questions, site_url))
+    return buf.getvalue()
+
+
+def write_csv(path: Path, questions: list[Question], site_url: str) -> int:
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(to_csv(questions, site_url), encoding="utf-8", newline="")
+    tmp.replace(path)
+    return len(questions)
+
+
+__all__ = ["ANSWER_SEPARATOR", "COLUMNS", "rows", "to_csv", "write_csv"]
