@@ -6,7 +6,7 @@ VENV    := .venv/.installed
 NODE    := node_modules/.package-lock.json
 PORT    ?= 8000
 
-.PHONY: setup serve build test import validate bench clean
+.PHONY: setup serve build test import validate notebooks bench clean
 
 setup: $(VENV) $(NODE) chromium
 
@@ -35,8 +35,15 @@ build: setup
 import: setup
 	.venv/bin/qbank import
 
+# Every bank file (format, math, HTML, links, duplicates), then: is the bank in sync with the seeds.
 validate: setup
+	.venv/bin/qbank validate
 	.venv/bin/qbank import --check --quiet
+	$(PY) -m qbank.notebooks links
+
+# Re-execute docs/notebooks/*.ipynb and store their outputs (the build never executes them).
+notebooks: setup
+	$(PY) -m qbank.notebooks run
 
 test: setup
 	.venv/bin/pytest -n 2 --dist loadgroup -q

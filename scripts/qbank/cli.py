@@ -22,7 +22,7 @@ from .classify import Taxonomy, classify
 from .dedupe import Overrides, dedupe
 from .export import dumps, export_document
 from .extract import FORMATS, extract_file
-from .importer import apply_plan, plan_import
+from .importer import ImportWriteError, apply_plan, plan_import
 from .pipeline import Project, normalize_record, run
 from .record import ExtractError
 from .source import SourceError, load_sources
@@ -56,7 +56,7 @@ def _guard(fn):
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
-        except ExtractError as e:
+        except (ExtractError, ImportWriteError) as e:
             _fail(f"{e.path}:{e.line}: {e.message}", e.hint)
         except (SourceError, bank_mod.BankFormatError, ValueError) as e:
             _fail(str(e), "fix the file named above and run the command again")
@@ -205,22 +205,96 @@ class _nullcontext:
 @app.command("export")
 @_guard
 def export_cmd(
-    fmt: Annotated[str, typer.Option("--format", help="json")] = "json",
+    fmt: Annotated[str, typer.Option("--format", help="json, anki (.apkg, needs -o) or csv")] = "json",
     output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")] = None,
 ) -> None:
-    """Write the bank as one JSON document (the schema of the site's questions.json)."""
+    """Write the bank as JSON (the schema of the site's questions.json), an Anki package or CSV."""
     root = _root()
-    if fmt != "json":
-        _fail(f"unknown export format {fmt!r}", "use --format json")
-    text = dumps(export_document(bank_mod.load_bank(root / "docs"), load_sources(root / "seeds" / "sources.yml"),
-                                 Taxonomy.load(root / "data")))
+    if fmt not in ("json", "anki", "csv"):
+        _fail(f"unknown export format {fmt!r}", "use --format json, anki or csv")
+    if fmt in ("anki", "csv"):
+        from .anki import write_apkg
+        from .csvexport import to_csv
+        from .study import read_site_url
+
+        questions, site_url = bank_mod.load_bank(root / "docs"), read_site_url(root)
+        if fmt == "anki":
+            if output is None:
+                _fail("an Anki package is binary: name the file with -o", "qbank export --format anki -o deck.apkg")
+            n = write_apkg(output, questions, load_sources(root / "seeds" / "sources.yml"), Taxonomy.load(root / "data"),
+                           site_url, docs_dir=root / "docs")
+            err.print(f"wrote {output} ({n} notes)")
+            return
+        text = to_csv(questions, site_url)
+    else:
+        text = dumps(export_document(bank_mod.load_bank(root / "docs"), load_sources(root / "seeds" / "sources.yml"),
+                                     Taxonomy.load(root / "data")))
     if output is None:
         sys.stdout.write(text)
         return
     tmp = output.with_name(output.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
+    tmp.write_text(text, encoding="utf-8", newline="")
     tmp.replace(output)
     err.print(f"wrote {output}")
+
+
+@app.command("validate")
+@_guard
+def validate_cmd(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Bank files or folders (default: all of docs/questions).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="text, github (inline annotations in GitHub Actions) or json.")] = "text",
+) -> None:
+    """Check bank files: every problem as `path:line:col: CODE message` + a hint; exit 1 on any error."""
+    from .validate import format_github, format_text, validate
+
+    if fmt not in ("text", "github", "json"):
+        _fail(f"unknown format {fmt!r}", "use --format text, github or json")
+    missing = [p for p in paths or [] if not p.exists()]
+    if missing:
+        _fail(f"{missing[0]}: no such file or folder")
+    report = validate(_root(), paths or None)
+    if fmt == "json":
+        sys.stdout.write(json.dumps({"files": report.files, "seconds": round(report.seconds, 3),
+                                     "problems": [p.to_dict() for p in report.problems]}, indent=2) + "\n")
+    else:
+        sys.stdout.write(format_github(report) if fmt == "github" else format_text(report))
+    raise typer.Exit(0 if report.ok else 1)
+
+
+@app.command("new")
+@_guard
+def new_cmd(
+    question: Annotated[str, typer.Argument(help="The question, as its title should read.")],
+    topic: Annotated[str, typer.Option("--topic", help="Topic id from data/topics.yml.")],
+    tags: Annotated[str | None, typer.Option("--tags", help="Comma-separated tag ids (default: suggested).")] = None,
+    difficulty: Annotated[str | None, typer.Option("--difficulty", help="easy, medium or hard (default: estimated).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Create it although similar questions exist.")] = False,
+) -> None:
+    """Scaffold docs/questions/<topic>/<slug>.md with a fresh id; warns (exit 1) if it may already be in the bank."""
+    from .scaffold import ScaffoldError, new_question
+
+    tag_list = [t.strip() for t in tags.split(",") if t.strip()] if tags else None
+    try:
+        result = new_question(_root(), question, topic, tag_list, difficulty, force)
+    except ScaffoldError as e:
+        _fail(str(e), "see data/topics.yml and data/tags.yml, or `qbank new --help`")
+    if result.similar:
+        warn = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
+        table = Table(title="Closest questions already in the bank")
+        for col in ("similarity", "id", "file", "question"):
+            table.add_column(col, overflow="fold")
+        for m in result.matches:
+            table.add_row(f"{m.score:.0f}" + (" (duplicate)" if m.duplicate else ""), m.id, m.path, m.title)
+        warn.print(table)
+        if not result.written:
+            _fail("this question may already be in the bank; nothing was written",
+                  "answer the existing question instead, or run again with --force if it really is different", code=1)
+        if result.distinct_from:
+            err.print(f"recorded distinct_from: {', '.join(result.distinct_from)} (reviewers will check it)")
+    rel = result.path.relative_to(_root()) if result.path.is_relative_to(_root()) else result.path
+    out.print(f"created {rel} (id {result.id})", highlight=False)
+    out.print("next: write your answer under a heading '## Answer (source: community)', set `status: answered`, "
+              "then run `make validate`", highlight=False)
 
 
 def main() -> None:

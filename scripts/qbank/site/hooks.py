@@ -8,8 +8,10 @@ publish ``questions.json`` plus the vendored front-end assets (``on_post_build``
 
 from __future__ import annotations
 
+import html as _html
 import json
 import logging
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,9 +25,12 @@ from qbank.bank import BankFormatError, Question, load_bank
 from qbank.classify import Taxonomy
 from qbank.export import dumps, export_document
 from qbank.source import Source, load_sources
-from qbank.site import pages
+from qbank import study
+from qbank.scheduler import SPEC as STUDY_SPEC
+from qbank.site import notebook_pages, pages
 from qbank.site.math import KatexRenderer, find_tex_line, render_math
 from qbank.site.related import related_questions
+from qbank.site.sanitize import sanitize_html
 from qbank.site.vendor import copy_vendor_assets
 
 log = logging.getLogger("mkdocs.plugins.qbank")
@@ -56,6 +61,7 @@ def _renderer() -> KatexRenderer:
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     root = Path(config.config_file_path).resolve().parent
     docs = Path(config.docs_dir)
+    _validate(root, docs)
     try:
         questions = load_bank(docs)
     except BankFormatError as err:
@@ -72,8 +78,32 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     tags_plugin = config.plugins.get("material/tags")
     if tags_plugin is not None:
         tags_plugin.config.tags_allowed = {t.id for t in taxonomy.tags}
-    config.nav = _nav(taxonomy, config.nav or [])
+    problems = notebook_pages.check(docs)  # questions <-> notebooks link both ways
+    if problems:
+        raise PluginError("notebooks and questions disagree:\n" + "\n".join(problems))
+    config.nav = _nav(taxonomy, [*notebook_pages.nav(docs), *(config.nav or [])])
     return config
+
+
+def _validate(root: Path, docs: Path) -> None:
+    """Every build runs `qbank validate` first: any error fails it, listing every problem.
+
+    QBANK_SKIP_VALIDATE=1 skips this, for tests only (the sanitizer must hold on its own).
+    The KaTeX renderer is shared, so formulas parsed here are cache hits when typeset.
+    """
+    if os.environ.get("QBANK_SKIP_VALIDATE") == "1":
+        log.info("qbank: bank validation skipped (QBANK_SKIP_VALIDATE=1; for tests only)")
+        return
+    from qbank.validate import validate
+
+    report = validate(root, docs=docs, renderer=_renderer())
+    errors = report.errors
+    if errors:
+        shown = "\n".join(p.format() for p in errors[:40])
+        more = f"\n... and {len(errors) - 40} more" if len(errors) > 40 else ""
+        raise PluginError(f"the question bank has {len(errors)} problem{'s' if len(errors) != 1 else ''} "
+                          f"(`make validate` lists them all):\n{shown}{more}")
+    log.info(f"qbank: {report.files} bank files validated in {report.seconds:.2f} s")
 
 
 def _nav(taxonomy: Taxonomy, extra: list) -> list:
@@ -82,6 +112,7 @@ def _nav(taxonomy: Taxonomy, extra: list) -> list:
     return [
         {"Home": "index.md"},
         {"Topics": ["questions/index.md", *topics]},
+        {"Study": "study.md"},
         {"Tags": "tags/index.md"},
         {"Unanswered": "unanswered.md"},
         *extra,
@@ -110,7 +141,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         if tagged:
             add(f"tags/{tag.id}.md", pages.tag_page(tag.id, tag.description, tagged, topics))
     add("unanswered.md", pages.unanswered(questions, topics))
+    add("study.md", pages.study(questions, STUDY_SPEC))
     add("sources.md", pages.sources_page(STATE.sources, questions))
+    notebooks_index = notebook_pages.index_page(Path(config.docs_dir), STATE.by_path)
+    if notebooks_index:
+        add(notebook_pages.INDEX, notebooks_index)
     return files
 
 
@@ -125,7 +160,9 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     topics = {t.id: t for t in STATE.taxonomy.topics}
     sources = {s.id: s for s in STATE.sources}
     page_url = (config.site_url or "/") + page.url
-    page.meta["description"] = _description(q, topics)
+    # Material prints these unescaped (into <title>, <h1>, the header, <meta content="...">).
+    page.meta["title"] = _html.escape(q.title, quote=False)
+    page.meta["description"] = pages.esc(_description(q, topics))
 
     counter = iter(range(1, 1000))
 
@@ -138,7 +175,8 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
             note = pages.esc(src.attribution)
         else:
             who, note = pages.esc(sid), "Written for this site by a contributor."
-        return (f"## Answer {n} {{ #answer-{n} }}\n\n"
+        label = "Answer" if len(_ANSWER.findall(markdown)) == 1 else f"Answer {n}"
+        return (f"## {label} {{ #answer-{n} }}\n\n"
                 f'<p class="qb-attribution">Source: {who}. {note}</p>\n')
 
     body = _ANSWER.sub(answer_heading, markdown)
@@ -151,7 +189,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         head += ['!!! question "No answer yet"', "",
                  f"    Know the answer? [Answer this question]({page.edit_url or '#'}){{ .md-button .md-button--primary }} —"
                  " it takes a few minutes and ends in a pull request.", ""]
-    tail = []
+    tail = notebook_pages.try_it(q, Path(config.docs_dir))  # "Try it in a notebook"
     if q.aliases:
         tail += ["## Also asked as", "", *[f"- {pages.esc(a)}" for a in q.aliases], ""]
     origins = ", ".join(f"<code>{o.seed}</code> line {o.line}" for o in q.origins)
@@ -187,6 +225,19 @@ def _description(q: Question, topics: dict) -> str:
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    if notebook_pages.is_notebook(page):  # mkdocs-jupyter's HTML: offline, light, KaTeX
+        try:
+            return notebook_pages.render(html, page, config, files, _renderer())
+        except notebook_pages.NotebookPageError as err:
+            raise PluginError(str(err)) from None
+    html = _typeset(html, page)
+    if page.file.src_uri.startswith("questions/") and page.file.generated_by is None:
+        html = sanitize_html(html)  # a contributor's file: nothing active reaches the site
+    study.capture(STATE.by_path.get(page.file.src_uri), page.url, html)  # answers for the study page
+    return html
+
+
+def _typeset(html: str, page: Page) -> str:
     if "arithmatex" not in html:
         return html
     rendered, errors = render_math(html, _renderer())
@@ -207,6 +258,8 @@ def on_post_build(config: MkDocsConfig) -> None:
     assert STATE.taxonomy is not None
     (site / "questions.json").write_text(
         dumps(export_document(STATE.questions, STATE.sources, STATE.taxonomy)), encoding="utf-8")
+    study.publish(site, STATE.questions, STATE.sources, STATE.taxonomy, config.site_url or "/",
+                  docs_dir=Path(config.docs_dir))  # study/cards.json + downloads/*.apkg, *.csv
     copy_vendor_assets(site)
 
 

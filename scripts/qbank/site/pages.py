@@ -15,6 +15,7 @@ from ..classify import Taxonomy, Topic
 from ..source import Source
 
 DIFFICULTY_LABEL = {"easy": "Easy", "medium": "Medium", "hard": "Hard"}
+DOWNLOAD_STEM = "dl-interview-questions"  # downloads/<stem>.apkg and .csv (qbank.study.publish)
 
 
 def esc(text: str) -> str:
@@ -74,16 +75,20 @@ An open, curated bank of machine learning and deep learning interview questions 
 answers you can trust and improve: every answer says where it came from, every formula is
 typeset, and every page is one click away from a fix.
 
-<div class="qb-stats" markdown>
-<span><strong>{len(questions)}</strong> questions</span>
-<span><strong>{answered}</strong> answered</span>
-<span><strong>{len(questions) - answered}</strong> [unanswered](unanswered.md)</span>
-<span><strong>{len(sources)}</strong> [sources](sources.md)</span>
-<span><strong>{len(taxonomy.topics)}</strong> topics</span>
-</div>
+<ul class="qb-stats" aria-label="The bank in numbers">
+<li><strong>{len(questions)}</strong> questions</li>
+<li><strong>{answered}</strong> answered</li>
+<li><strong>{len(questions) - answered}</strong> <a href="unanswered/">unanswered</a></li>
+<li><strong>{len(sources)}</strong> <a href="sources/">sources</a></li>
+<li><strong>{len(taxonomy.topics)}</strong> topics</li>
+</ul>
 
-<p class="qb-search-prompt"><label class="md-button md-button--primary" for="__search">Search the questions</label>
-<span>or press <kbd>/</kbd> anywhere</span></p>
+<p class="qb-search-prompt"><button type="button" class="md-button md-button--primary" data-qb-open-search>Search the questions</button>
+<span class="qb-kbd-hint">or press <kbd>/</kbd> anywhere</span></p>
+
+<p class="qb-search-prompt qb-study-prompt" markdown>[Study: flashcards and mock interviews](study.md){{ .md-button }}
+<span>or take the bank with you: <a href="downloads/{DOWNLOAD_STEM}.apkg" download>Anki deck (.apkg)</a> ·
+<a href="downloads/{DOWNLOAD_STEM}.csv" download>CSV</a></span></p>
 
 ## Topics
 
@@ -98,6 +103,52 @@ Every question page has **Improve this answer** (edit the Markdown file on GitHu
 **Report a problem** links. {len(questions) - answered} questions still
 [need an answer](unanswered.md) — pick one, write a few paragraphs, open a pull request.
 Browse by [tag](tags/index.md) or read where the questions [come from](sources.md).
+"""
+
+
+def study(questions: list[Question], spec: dict) -> str:
+    """The study page: a container the study script fills (docs/assets/javascripts/study.js)."""
+    answered = sum(q.status == "answered" for q in questions)
+    learn = " and ".join(f"{m} min" for m in spec["learning_steps_min"])
+    return f"""---
+title: Study
+description: Flashcards with spaced repetition and timed mock interviews over all {answered} answered questions; works offline once loaded; download the bank for Anki or as CSV.
+hide:
+  - navigation
+  - toc
+---
+
+# Study
+
+Flashcards with spaced repetition and timed mock interviews over the {answered} answered
+questions. Your progress stays in this browser. Take the bank with you:
+<a href="../downloads/{DOWNLOAD_STEM}.apkg" download>Anki deck (.apkg)</a> ·
+<a href="../downloads/{DOWNLOAD_STEM}.csv" download>CSV</a> · <a href="../questions.json">JSON</a>
+
+<div class="qb-study-page"><link rel="stylesheet" href="../assets/stylesheets/study.css">
+<div id="qb-study" class="qb-study">
+<noscript><p>The study mode needs JavaScript. You can still download the questions for Anki or as CSV above, or
+browse them by <a href="../questions/">topic</a>.</p></noscript>
+</div>
+<script src="../assets/javascripts/study.js"></script>
+</div>
+
+<details class="note">
+<summary>How cards are scheduled</summary>
+<p>{esc(spec["name"])}. A new card is shown again after {learn} (<em>Good</em>) and then
+<em>graduates</em> to {spec["graduating_interval_days"]} day; <em>Easy</em> graduates it at once to
+{spec["easy_interval_days"]} days; <em>Again</em> starts the steps over; <em>Hard</em> repeats the step.
+After that, with ease starting at {spec["starting_ease"] / 1000:g}: <em>Good</em> multiplies the interval by
+the ease, <em>Hard</em> by {spec["hard_multiplier"] / 1000:g} (ease −{-spec["ease_hard"] / 1000:g}),
+<em>Easy</em> by ease × {spec["easy_bonus"] / 1000:g} (ease +{spec["ease_easy"] / 1000:g}), and
+<em>Again</em> lowers the ease by {-spec["ease_again"] / 1000:g} and brings the card back after
+{spec["relearning_steps_min"][0]} min and then {spec["min_lapse_interval_days"]} day. Ease never goes below
+{spec["min_ease"] / 1000:g}; every grade gives at least a day more than the grade below it.
+There is no random fuzz: the same answers always give the same schedule.</p>
+<p>Keys: <kbd>Space</kbd> shows the answer, <kbd>1</kbd>–<kbd>4</kbd> grade it (Again, Hard, Good,
+Easy), <kbd>←</kbd> <kbd>→</kbd> go to the previous or next card.
+Once this page has loaded, it keeps working without a connection.</p>
+</details>
 """
 
 
