@@ -337,3 +337,12 @@ def test_candidates_skip_words_too_common_to_block_on():
     keys = [["common", f"w{i}"] for i in range(dd.MAX_POSTING + 1)]
     pairs = dd._candidates(keys)
     assert pairs == set()
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("What are the main limitations of supervised learning?", "What are the main limitations of unsupervised learning?"),
+    ("Why is a linear model not enough?", "Why is a nonlinear model not enough?"),
+])
+def test_a_prefix_that_flips_the_meaning_is_not_a_typo(a, b):
+    from qbank.dedupe import _unmatched_words, question_key
+    assert _unmatched_words(question_key(a).split(), question_key(b).split())

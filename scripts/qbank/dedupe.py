@@ -193,8 +193,17 @@ def _unmatched_words(a: list[str], b: list[str]) -> list[str]:
     fuzzy match only forgives spelling ("normalizattion").
     """
     def missing(xs: list[str], ys: list[str]) -> list[str]:
-        return [x for x in xs if not any(x == y or (len(x) > 5 and fuzz.ratio(x, y) >= 85) for y in ys)]
+        return [x for x in xs if not any(x == y or _typo(x, y) for y in ys)]
     return sorted(set(missing(a, b) + missing(b, a)))
+
+
+def _typo(a: str, b: str) -> bool:
+    """A spelling slip, not another word: same first letter, length within one, close.
+
+    "normalizattion" ~ "normalization", but "supervised" is not "unsupervised" and
+    "linear" is not "nonlinear" (a prefix flips the meaning while scoring ~90).
+    """
+    return len(a) > 5 and a[0] == b[0] and abs(len(a) - len(b)) <= 1 and fuzz.ratio(a, b) >= 85
 
 
 def _answer_score(a: Record, b: Record) -> float:
