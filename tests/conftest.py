@@ -18,6 +18,8 @@ server for it, one Chromium per worker and a guarded ``page``.
 
 from __future__ import annotations
 
+import contextlib
+
 import fcntl
 import functools
 import io
@@ -313,6 +315,34 @@ def new_guarded_context(browser, log: PageLog, **options):
 
     context.on("page", on_page)
     return context
+
+
+@contextlib.contextmanager
+def guarded_page(browser, log: PageLog, **options):
+    """Another guarded page (e.g. a phone viewport) reporting into the same log."""
+    context = new_guarded_context(browser, log, **options)
+    try:
+        p = context.new_page()
+        p.set_default_timeout(15_000)
+        yield p
+    finally:
+        context.close()
+
+
+def site_path(base: str, url: str) -> str:
+    """``url`` (absolute, on the local server) as a site URL like ``questions/x/y/``."""
+    parts = urlsplit(url)
+    path = f"{parts.scheme}://{parts.netloc}{parts.path}"
+    assert path.startswith(base), f"{url} is not under {base}"
+    return path[len(base):]
+
+
+def wait_for_title(page, title: str) -> None:
+    """Wait until the main content's h1 reads ``title`` (instant navigation swaps the
+    content after the URL has already changed)."""
+    page.wait_for_function(
+        "t => document.querySelector('article.md-content__inner h1')?.textContent.replace('\u00b6', '').trim() === t",
+        arg=title)
 
 
 @pytest.fixture

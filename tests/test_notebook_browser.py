@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import REPO, PageLog, new_guarded_context
+from conftest import REPO, PageLog, guarded_page, new_guarded_context, site_path, wait_for_title
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -48,17 +48,8 @@ def _open(page, url: str) -> None:
     page.wait_for_load_state("networkidle")
 
 
-def _rel(base: str, url: str) -> str:
-    parts = urlsplit(url)
-    path = f"{parts.scheme}://{parts.netloc}{parts.path}"
-    assert path.startswith(base), f"{url} is not under {base}"
-    return path[len(base):]
 
 
-def _wait_for_title(page, title: str) -> None:
-    page.wait_for_function(
-        "t => document.querySelector('article.md-content__inner h1')?.textContent.replace('\u00b6', '').trim() === t",
-        arg=title)
 
 
 def _load_all_images(page) -> list[dict]:
@@ -95,7 +86,7 @@ def _title_of(path: Path) -> str:
 def test_notebook_page_renders_offline(page, page_log: PageLog, site_server: str, path: Path) -> None:
     """Math rendered, plots loaded, no console error, nothing from another host."""
     _open(page, f"{site_server}notebooks/{path.stem}/")
-    _wait_for_title(page, _title_of(path))
+    wait_for_title(page, _title_of(path))
     _assert_rendered(page, path.stem)
     download = page.locator(f'article a[download][href$="/{path.name}"]')  # Material makes hrefs absolute
     assert download.count() == 1 and download.is_visible(), "no visible download link"
@@ -112,7 +103,7 @@ def test_question_and_notebook_link_both_ways(page, page_log: PageLog, site_serv
     assert box.count() == 1 and box.is_visible()
     box.locator('a[href$="notebooks/optimizers/"]').click()
     page.wait_for_url(re.compile(r"notebooks/optimizers/$"))
-    _wait_for_title(page, "Optimizers on a 2-D loss surface")
+    wait_for_title(page, "Optimizers on a 2-D loss surface")
     _assert_rendered(page, "optimizers after instant navigation")  # inline rules + KaTeX survive instant nav
     back = page.locator(f'article a[href$="{MOMENTUM_Q.rsplit("/", 2)[-2]}/"]')
     assert back.count() >= 1, "the notebook does not link back to the momentum question"
@@ -120,7 +111,7 @@ def test_question_and_notebook_link_both_ways(page, page_log: PageLog, site_serv
     page.wait_for_url(re.compile(re.escape(MOMENTUM_Q) + "$"))
     assert page.evaluate("() => window.__qbSameDocument === true"), "a full reload instead of instant navigation"
     page.wait_for_selector("article .admonition.example")
-    assert _rel(site_server, page.url) == MOMENTUM_Q
+    assert site_path(site_server, page.url) == MOMENTUM_Q
 
 
 def test_notebooks_section_is_in_the_nav(page, site_server: str) -> None:
@@ -129,7 +120,7 @@ def test_notebooks_section_is_in_the_nav(page, site_server: str) -> None:
     assert tab.count() >= 1, "no Notebooks tab"
     tab.first.click()
     page.wait_for_url(re.compile(r"notebooks/$"))
-    _wait_for_title(page, "Notebooks")  # instant navigation swaps the content after the URL
+    wait_for_title(page, "Notebooks")  # instant navigation swaps the content after the URL
     for path in NOTEBOOKS:
         assert page.locator(f'article a[href$="{path.stem}/"]').count() >= 1, f"index lacks {path.stem}"
 
@@ -159,7 +150,7 @@ def test_notebook_page_weight(browser, page_log: PageLog, site_server: str) -> N
                     continue
                 ctype = (r.headers.get("content-type") or "").split(";")[0]
                 gz = len(gzip.compress(body, 6)) if COMPRESSIBLE.search(ctype) else len(body)
-                files.append({"url": _rel(site_server, r.url), "type": ctype, "raw": len(body), "transferred": gz})
+                files.append({"url": site_path(site_server, r.url), "type": ctype, "raw": len(body), "transferred": gz})
             html = next(f for f in files if f["url"] == f"notebooks/{path.stem}/")
             images = [f for f in files if f["url"].startswith(f"notebooks/{path.stem}/figure-")]
             results[path.stem] = {

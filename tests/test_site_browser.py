@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import REPO, PageLog, new_guarded_context
+from conftest import REPO, PageLog, guarded_page, new_guarded_context, site_path, wait_for_title
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -77,20 +77,8 @@ def _open(page, url: str, idle: bool = True) -> None:
         page.wait_for_load_state("networkidle")
 
 
-def _rel(base: str, url: str) -> str:
-    """``url`` (absolute, on the local server) as a site URL like ``questions/x/y/``."""
-    parts = urlsplit(url)
-    path = f"{parts.scheme}://{parts.netloc}{parts.path}"
-    assert path.startswith(base), f"{url} is not under {base}"
-    return path[len(base):]
 
 
-def _wait_for_title(page, title: str) -> None:
-    """Wait until the main content's h1 reads ``title`` (instant navigation swaps the
-    content after the URL has already changed)."""
-    page.wait_for_function(
-        "t => document.querySelector('article.md-content__inner h1')?.textContent.replace('\u00b6', '').trim() === t",
-        arg=title)
 
 
 def _body_text(page) -> str:
@@ -123,16 +111,6 @@ def _switch_to_slate(page) -> None:
     assert _scheme(page) == "slate", "the palette toggle never reached the slate scheme"
 
 
-@contextlib.contextmanager
-def _extra_page(browser, page_log: PageLog, **options):
-    """Another guarded page (e.g. a phone viewport) reporting into the same log."""
-    context = new_guarded_context(browser, page_log, **options)
-    try:
-        p = context.new_page()
-        p.set_default_timeout(15_000)
-        yield p
-    finally:
-        context.close()
 
 
 # -- 1. search --------------------------------------------------------------------------
@@ -148,11 +126,11 @@ def test_search_finds_a_question_and_opens_it(page, site_server: str, questions_
     page.wait_for_selector(".md-search-result__item a", state="visible")
     results = page.locator(".md-search-result__item > a.md-search-result__link")
     hrefs = results.evaluate_all("links => links.map(a => a.href)")
-    matching = [i for i, h in enumerate(hrefs) if _rel(site_server, h) == q["url"]]
+    matching = [i for i, h in enumerate(hrefs) if site_path(site_server, h) == q["url"]]
     assert matching, f"{q['url']} not among the search results: {hrefs}"
     results.nth(matching[0]).click()
     page.wait_for_url(re.compile(re.escape(q["url"])))
-    _wait_for_title(page, q["title"])
+    wait_for_title(page, q["title"])
 
 
 # -- 2. math ----------------------------------------------------------------------------
@@ -171,7 +149,7 @@ def test_math_is_typeset_on_load_and_after_instant_navigation(page, page_log: Pa
     link = page.locator(f'article.md-content__inner a[href$="{other["url"].rsplit("/", 2)[-2]}/"]').first
     link.click()
     page.wait_for_url(re.compile(re.escape(other["url"]) + "$"))
-    _wait_for_title(page, other["title"])
+    wait_for_title(page, other["title"])
     assert page.evaluate("() => window.__qbSameDocument === true"), "the click did a full page load, not instant navigation"
     _assert_katex(page, other["url"] + " (instant navigation)")
 
@@ -213,14 +191,14 @@ def test_tag_page_lists_its_questions_and_links_work(page, site_server: str, que
     _open(page, site_server + f"tags/{tag}/")
     links = page.locator("article.md-content__inner ul.qb-list > li > a:first-child")
     hrefs = links.evaluate_all("links => links.map(a => a.href)")
-    assert sorted(_rel(site_server, h) for h in hrefs) == sorted(q["url"] for q in tagged)
+    assert sorted(site_path(site_server, h) for h in hrefs) == sorted(q["url"] for q in tagged)
     for href in hrefs:
         response = page.request.get(href)
         assert response.ok, f"{href}: {response.status}"
-    first = tagged[[q["url"] for q in tagged].index(_rel(site_server, hrefs[0]))]
+    first = tagged[[q["url"] for q in tagged].index(site_path(site_server, hrefs[0]))]
     links.first.click()
     page.wait_for_url(re.compile(re.escape(first["url"]) + "$"))
-    _wait_for_title(page, first["title"])
+    wait_for_title(page, first["title"])
 
 
 # -- 5. dark mode -----------------------------------------------------------------------
@@ -262,7 +240,7 @@ def test_pages_log_no_errors_and_stay_on_the_local_server(page, page_log: PageLo
 def test_no_horizontal_overflow_at_phone_width(browser, page_log: PageLog, site_server: str,
                                               temperature_q: dict, mermaid_q: dict) -> None:
     too_wide = []
-    with _extra_page(browser, page_log, viewport=PHONE, device_scale_factor=2, is_mobile=True,
+    with guarded_page(browser, page_log, viewport=PHONE, device_scale_factor=2, is_mobile=True,
                      has_touch=True) as phone:
         phone.context.add_init_script(OPEN_SHADOW)
         for url in ("", _topic_url(temperature_q), temperature_q["url"], mermaid_q["url"]):
@@ -310,7 +288,7 @@ def test_screenshots(browser, page, page_log: PageLog, site_server: str, tempera
     page.evaluate(SETTLE_ANIMATIONS)
     page.wait_for_timeout(300)
     shoot(page, "dark.png")
-    with _extra_page(browser, page_log, viewport=PHONE, device_scale_factor=1, is_mobile=True,
+    with guarded_page(browser, page_log, viewport=PHONE, device_scale_factor=1, is_mobile=True,
                      has_touch=True) as phone:
         _open(phone, site_server + temperature_q["url"])
         shoot(phone, "phone.png")

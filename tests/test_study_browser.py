@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, PageLog, new_guarded_context
+from conftest import REPO, PageLog, guarded_page, new_guarded_context, site_path, wait_for_title
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -114,15 +114,6 @@ def _live(page) -> str:
     return page.inner_text("#qb-study [data-live]")
 
 
-@contextlib.contextmanager
-def _context_page(browser, page_log: PageLog, **options):
-    context = new_guarded_context(browser, page_log, **options)
-    try:
-        p = context.new_page()
-        p.set_default_timeout(15_000)
-        yield p
-    finally:
-        context.close()
 
 
 # -- 1. filter -> reveal -> grade -> counts -> reload --------------------------------------------
@@ -412,7 +403,7 @@ def test_export_reset_and_import_progress(page, site_server: str, questions_json
 
 def test_phone_width_and_labels(browser, page_log: PageLog, site_server: str, temperature_q: dict) -> None:
     problems = []
-    with _context_page(browser, page_log, viewport=PHONE, is_mobile=True, has_touch=True) as phone:
+    with guarded_page(browser, page_log, viewport=PHONE, is_mobile=True, has_touch=True) as phone:
         _open_study(phone, site_server)
 
         def check(where: str) -> None:
@@ -513,7 +504,7 @@ def test_screenshots(browser, page_log: PageLog, site_server: str, built_site, q
         "phone-light": {"viewport": PHONE, "color_scheme": "light", "is_mobile": True, "has_touch": True},
         "phone-dark": {"viewport": PHONE, "color_scheme": "dark", "is_mobile": True, "has_touch": True},
     }.items():
-        with _context_page(browser, page_log, **options) as p:
+        with guarded_page(browser, page_log, **options) as p:
             _open_study(p, site_server)
             scheme = p.evaluate("() => document.body.getAttribute('data-md-color-scheme')")
             assert scheme == ("slate" if "dark" in name else "default"), (name, scheme)
@@ -532,7 +523,7 @@ def test_screenshots(browser, page_log: PageLog, site_server: str, built_site, q
             path = ARTIFACTS / f"study-{name}.png"
             p.screenshot(path=str(path))
             shots[name] = path
-    with _context_page(browser, page_log, viewport={"width": 1280, "height": 860}, device_scale_factor=1) as p:
+    with guarded_page(browser, page_log, viewport={"width": 1280, "height": 860}, device_scale_factor=1) as p:
         def data_url(path: Path) -> str:
             return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode()
 
