@@ -39,6 +39,8 @@ STATUSES = ("answered", "unanswered")
 FIELD_ORDER = ("id", "title", "topic", "tags", "difficulty", "status", "aliases", "notebooks", "flags",
                "origins", "distinct_from", "import_digest")
 ANSWER_HEADING = re.compile(r"^## Answer \(source: (?P<source>[^)]+)\)\s*$")
+# libyaml's loader when PyYAML has it: front matter is parsed for every page of every build.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 DIGEST_LINE = re.compile(r"^import_digest: .*\n", re.M)
 
 
@@ -162,7 +164,7 @@ def split_front_matter(text: str, path: Path) -> tuple[dict, str, int]:
     if end == -1:
         raise BankFormatError(path, 1, "front matter is not closed by a '---' line")
     try:
-        meta = yaml.safe_load(text[4:end]) or {}
+        meta = yaml.load(text[4:end], Loader=_YAML_LOADER) or {}
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         raise BankFormatError(path, (mark.line + 2) if mark else 1, f"front matter is not valid YAML: {err}") from None
