@@ -346,3 +346,10 @@ def test_candidates_skip_words_too_common_to_block_on():
 def test_a_prefix_that_flips_the_meaning_is_not_a_typo(a, b):
     from qbank.dedupe import _unmatched_words, question_key
     assert _unmatched_words(question_key(a).split(), question_key(b).split())
+
+
+def test_a_word_used_twice_is_not_the_same_question():
+    from qbank.dedupe import _unmatched_words, question_key
+    a = question_key("When would you choose denoising autoencoder over denoising diffusion?").split()
+    b = question_key("When would you choose autoencoder over denoising diffusion?").split()
+    assert _unmatched_words(a, b) == ["denoising"]

@@ -13,7 +13,7 @@ the number of comparisons grows with the number of records, not with its square.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -187,14 +187,23 @@ def _candidates(keys: list[list[str]]) -> set[tuple[int, int]]:
 
 
 def _unmatched_words(a: list[str], b: list[str]) -> list[str]:
-    """Content words of one question with no close match (typos allowed) in the other.
+    """Content words of one question with no counterpart (typos allowed) in the other.
 
-    "Bagging" vs "AdaBoost" in otherwise identical phrasing is a different question; the
-    fuzzy match only forgives spelling ("normalizattion").
+    Compared as multisets: "Bagging" vs "AdaBoost" in otherwise identical phrasing is a
+    different question, and so is "denoising autoencoder over denoising diffusion" vs
+    "autoencoder over denoising diffusion" (same words, one used twice).  The fuzzy
+    match only forgives spelling ("normalizattion").
     """
-    def missing(xs: list[str], ys: list[str]) -> list[str]:
-        return [x for x in xs if not any(x == y or _typo(x, y) for y in ys)]
-    return sorted(set(missing(a, b) + missing(b, a)))
+    ca, cb = Counter(a), Counter(b)
+    only_b = list((cb - ca).elements())
+    unmatched: list[str] = []
+    for word in (ca - cb).elements():
+        twin = next((other for other in only_b if _typo(word, other)), None)
+        if twin is None:
+            unmatched.append(word)
+        else:
+            only_b.remove(twin)
+    return sorted(set(unmatched + only_b))
 
 
 def _typo(a: str, b: str) -> bool:
