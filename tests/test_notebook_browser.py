@@ -14,11 +14,10 @@ import gzip
 import json
 import re
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import REPO, PageLog, guarded_page, new_guarded_context, site_path, wait_for_title
+from conftest import REPO, PageLog, new_guarded_context, site_path, wait_for_title
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 

@@ -10,14 +10,12 @@ one worker, so the browser starts once.
 
 from __future__ import annotations
 
-import contextlib
 import re
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import REPO, PageLog, guarded_page, new_guarded_context, site_path, wait_for_title
+from conftest import REPO, PageLog, guarded_page, site_path, wait_for_title
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 

@@ -9,7 +9,6 @@ Run with ``pytest -n 2 --dist loadgroup`` (the xdist group keeps one browser).
 from __future__ import annotations
 
 import base64
-import contextlib
 import json
 import os
 import re
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, PageLog, guarded_page, new_guarded_context, site_path, wait_for_title
+from conftest import REPO, PageLog, guarded_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 

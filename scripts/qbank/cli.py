@@ -19,7 +19,6 @@ from rich.table import Table
 
 from . import bank as bank_mod
 from .classify import Taxonomy, classify
-from .dedupe import Overrides, dedupe
 from .export import dumps, export_document
 from .extract import FORMATS, extract_file
 from .importer import ImportWriteError, apply_plan, plan_import

@@ -9,7 +9,6 @@ publish ``questions.json`` plus the vendored front-end assets (``on_post_build``
 from __future__ import annotations
 
 import html as _html
-import json
 import logging
 import os
 import re
@@ -279,5 +278,4 @@ def on_serve(server, config: MkDocsConfig, builder):  # noqa: ANN001 - MkDocs pa
     return server
 
 
-__all__ = ["on_config", "on_files", "on_page_markdown", "on_page_content", "on_post_build", "on_shutdown", "on_serve",
-           "json"]
+__all__ = ["on_config", "on_files", "on_page_markdown", "on_page_content", "on_post_build", "on_shutdown", "on_serve"]
