@@ -55,13 +55,15 @@ def test_dedupe_finds_injected_near_duplicates_without_false_merges(data):
     result = dedupe([normalize_record(r) for r in data.records])
     q = dedupe_quality(data, result.groups)
     assert q["near_duplicates_found"] > 0
-    # Recall is ~88 % here (74-100 % over seeds 1-40): dedupe misses, by design or
+    # Recall is ~85 % here (74-96 % over seeds 1-30): dedupe misses, by design or
     # known limitation, comma-led word orders ("In the context of Y, explain X." reads as
-    # a compound ask) and typos in short words.  Below 50 % something broke.
+    # a compound ask) and typos in short words.  Below 50 % something broke.  (At 300
+    # records no blocking key is common enough to be dropped; recall at scale is the
+    # benchmark's business, not this test's.)
     assert q["recall"] >= 0.5, q["recall_by_kind"]
     # False merges are worse than missed ones (dedupe's own rule).  At this size the
-    # generator (seeds 1-40 checked) produces none; at 10k+ the bench reports the known
-    # confusable pairs (supervised/unsupervised, encoder/decoder, (de)convolution).
+    # generator (seeds 1-40 checked) produces none; at 100k the bench reports the rare
+    # ones it finds, with examples.
     assert q["merged_pairs_different_questions"] == 0, q["false_merge_examples"]
 
 
