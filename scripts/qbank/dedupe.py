@@ -54,7 +54,12 @@ _SECOND_ASK = re.compile(
 
 def question_key(text: str) -> str:
     """Lowercase content words with filler phrasing removed (what similarity is computed on)."""
-    text = normalize_question(text).lower()
+    return _key(normalize_question(text))
+
+
+def _key(clean: str) -> str:
+    """``question_key`` of text that already went through ``normalize_question``."""
+    text = clean.lower()
     text = re.sub(r"[^\w\s]", " ", text)
     text = _FILLER_RE.sub(" ", text)
     words = [w for w in text.split() if w not in _STOP]
@@ -79,7 +84,11 @@ class Shape:
 
 
 def question_shape(text: str) -> Shape:
-    lowered = normalize_question(text).lower().rstrip("?. ")
+    return _shape(normalize_question(text))
+
+
+def _shape(clean: str) -> Shape:
+    lowered = clean.lower().rstrip("?. ")
     return Shape(compound=bool(_SECOND_ASK.search(lowered)), comparison=bool(_COMPARE.search(lowered)))
 
 
@@ -225,8 +234,9 @@ def dedupe(records: list[Record], overrides: Overrides | None = None) -> DedupeR
     """Group ``records``; each group's records are in input order (first = primary)."""
     overrides = overrides or Overrides()
     handles = {origin_handle(r): i for i, r in enumerate(records)}
-    keys = [question_key(r.question) for r in records]
-    shapes = [question_shape(r.question) for r in records]
+    clean = [normalize_question(r.question) for r in records]  # once: ftfy is the costly part
+    keys = [_key(c) for c in clean]
+    shapes = [_shape(c) for c in clean]
     words = [k.split() for k in keys]
 
     apart: set[frozenset[int]] = set()

@@ -379,7 +379,7 @@ def _line_of(text: str, needle: str) -> int:
     return 1 if idx < 0 else text.count("\n", 0, idx) + 1
 
 
-def check_links(docs_dir: Path = DOCS) -> list[str]:
+def check_links(docs_dir: Path = DOCS, questions: list | None = None) -> list[str]:
     """Problems with the question <-> notebook links, as ``path:line: message`` lines.
 
     * every ``notebooks:`` entry of a question is ``notebooks/<name>.ipynb`` and exists;
@@ -392,10 +392,11 @@ def check_links(docs_dir: Path = DOCS) -> list[str]:
 
     docs_dir = Path(docs_dir)
     problems: list[str] = []
-    try:
-        questions = load_bank(docs_dir)
-    except BankFormatError as exc:
-        return [str(exc)]
+    if questions is None:  # the build passes the bank it already loaded
+        try:
+            questions = load_bank(docs_dir)
+        except BankFormatError as exc:
+            return [str(exc)]
     notebooks = {p.relative_to(docs_dir).as_posix(): p for p in notebook_paths(docs_dir)}
     by_path = {q.path.as_posix(): q for q in questions if q.path is not None}
     listed: dict[str, set[str]] = {nb: set() for nb in notebooks}  # notebook -> questions listing it

@@ -78,8 +78,8 @@ def build_questions(groups: Iterable[list[Record]], taxonomy: Taxonomy) -> tuple
         primary = group[0]
         qid = question_id(primary.source, primary.question)
         answers = [Answer(r.source, r.answer) for r in group if r.answer.strip()]
-        result = classify(_best_phrasing(group), [a.markdown for a in answers], taxonomy)
         title = _best_phrasing(group)
+        result = classify(title, [a.markdown for a in answers], taxonomy)
         aliases = list(dict.fromkeys(r.question for r in group if r.question.lower() != title.lower()))
         marker = next((r.difficulty for r in group if r.difficulty), None)
         questions.append(Question(

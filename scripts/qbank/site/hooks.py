@@ -77,7 +77,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     tags_plugin = config.plugins.get("material/tags")
     if tags_plugin is not None:
         tags_plugin.config.tags_allowed = {t.id for t in taxonomy.tags}
-    problems = notebook_pages.check(docs)  # questions <-> notebooks link both ways
+    problems = notebook_pages.check(docs, questions)  # questions <-> notebooks link both ways
     if problems:
         raise PluginError("notebooks and questions disagree:\n" + "\n".join(problems))
     config.nav = _nav(taxonomy, [*notebook_pages.nav(docs), *(config.nav or [])])
@@ -164,6 +164,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     page.meta["description"] = pages.esc(_description(q, topics))
 
     counter = iter(range(1, 1000))
+    single = len(_ANSWER.findall(markdown)) == 1
 
     def answer_heading(m: re.Match[str]) -> str:
         sid = m.group("source").strip()
@@ -174,7 +175,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
             note = pages.esc(src.attribution)
         else:
             who, note = pages.esc(sid), "Written for this site by a contributor."
-        label = "Answer" if len(_ANSWER.findall(markdown)) == 1 else f"Answer {n}"
+        label = "Answer" if single else f"Answer {n}"
         return (f"## {label} {{ #answer-{n} }}\n\n"
                 f'<p class="qb-attribution">Source: {who}. {note}</p>\n')
 

@@ -96,9 +96,9 @@ def notebooks(docs_dir: Path) -> list[NotebookInfo]:
     return out
 
 
-def check(docs_dir: Path) -> list[str]:
+def check(docs_dir: Path, questions: list | None = None) -> list[str]:
     """Link problems between questions and notebooks (empty when all is well)."""
-    return check_links(Path(docs_dir))
+    return check_links(Path(docs_dir), questions)
 
 
 def nav(docs_dir: Path) -> list[dict]:
