@@ -105,7 +105,7 @@ def test_contributor_adds_an_answer_and_sees_it_built(tmp_path: Path) -> None:
     page = (site / url / "index.html").read_text(encoding="utf-8")
     assert 'class="qb-badge qb-badge--answered">Answered<' in page
     assert "Answer this question" not in page
-    assert "winning tickets" in page and 'class="katex"' in page and "Source: community." in page
+    assert "winning tickets" in page and 'class="katex"' in page and "Written for this site by a contributor." in page
     assert qid in page
     unanswered = (site / "unanswered" / "index.html").read_text(encoding="utf-8")
     assert url not in unanswered and QUESTION not in unanswered

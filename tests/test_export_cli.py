@@ -32,7 +32,7 @@ SEEDS = {
 }
 RECORD_KEYS = {"source", "seed", "line", "number", "question", "answer", "difficulty", "section", "flags"}
 QUESTION_KEYS = {"id", "title", "topic", "tags", "difficulty", "status", "aliases", "path", "url", "origins",
-                 "answers"}
+                 "reviewed", "answers"}
 
 
 def copy_repo(dest: Path, *, import_bank: bool = True) -> Project:
@@ -142,7 +142,8 @@ def test_export_questions(document, repo):
         assert q["difficulty"] in ("easy", "medium", "hard")
         assert q["status"] == ("answered" if q["answers"] else "unanswered")
         assert q["origins"] and all(set(o) == {"source", "seed", "line", "question"} for o in q["origins"])
-        assert all(set(a) == {"source", "markdown"} and a["markdown"].strip() for a in q["answers"])
+        assert all(set(a) == {"source", "kind", "markdown"} and a["markdown"].strip() for a in q["answers"])
+        assert all(a["kind"] in ("source", "edited", "project", "community") for a in q["answers"])
 
 
 def test_export_matches_the_bank_files(document, repo):
@@ -151,7 +152,8 @@ def test_export_matches_the_bank_files(document, repo):
     for q in document["questions"]:
         b = bank[q["id"]]
         assert q["title"] == b.title and q["path"] == b.path.as_posix() and q["aliases"] == b.aliases
-        assert q["answers"] == [{"source": a.source, "markdown": a.markdown} for a in b.answers]
+        assert q["answers"] == [{"source": a.source, "kind": a.kind, "markdown": a.markdown} for a in b.answers]
+        assert q["reviewed"] == b.reviewed
         assert q["origins"] == [o.to_dict() for o in b.origins]
 
 

@@ -171,7 +171,9 @@ def test_csv_parses_back_to_the_same_questions(tmp_path: Path, bank: list) -> No
         assert row["answer"].split(ANSWER_SEPARATOR) == ([a.markdown for a in q.answers] or [""])
         assert (row["topic"], row["difficulty"], row["status"]) == (q.topic, q.difficulty, q.status)
         assert row["tags"].split() == sorted(q.tags)
-        assert row["sources"].split() == [a.source for a in q.answers]
+        assert row["sources"].split() == [a.source.replace(" ", "") for a in q.answers]
+        assert row["answer_kinds"].split() == [a.kind for a in q.answers]
+        assert row["reviewed"] == (q.reviewed or "")
         assert row["url"] == SITE_URL + q.url
     multi = [r for r in rows if len(by_id[r["id"]].answers) > 1]
     assert multi, "expected some questions with several answers"

@@ -145,7 +145,12 @@ def check(ctx: Context, body: str, **kw) -> list[tuple[str, int]]:
 def test_community_and_handles_are_attribution(ctx: Context) -> None:
     assert check(ctx, "## Answer (source: community)\n\nText.\n") == []
     assert check(ctx, "## Answer (source: community @octo-cat)\n\nText.\n") == []
-    assert check(ctx, "## Answer (source: lazy-ds-guide)\n\nText.\n") == []
+    assert check(ctx, "## Answer (source: project)\n\nText.\n") == []
+    # A source can be credited only on a question imported from it (issue 10: no borrowed names).
+    assert check(ctx, "## Answer (source: lazy-ds-guide)\n\nText.\n") == [("QB310", 12)]
+    assert check(ctx, "## Answer (source: lazy-ds-guide, edited)\n\nText.\n") == [("QB310", 12)]
+    assert check(ctx, "## Answer (source: community, edited)\n\nText.\n") == [("QB304", 12)]
+    assert check(ctx, "## Answer (source: project, edited)\n\nText.\n") == [("QB304", 12)]
     assert check(ctx, "## Answer (source: @octocat)\n\nText.\n") == [("QB304", 12)]
     assert check(ctx, "## Answer (source: community @bad--handle)\n\nText.\n") == [("QB304", 12)]
 
@@ -461,3 +466,24 @@ def test_build_never_publishes_active_content_from_a_bank_file(tmp_path: Path) -
     assert set(title) == {"name", "content"}
     for other in ("tags/index.html", "questions/foundations/index.html", "search/search_index.json"):
         assert "<img src=x onerror" not in (site / other).read_text(encoding="utf-8"), other
+
+
+def test_credited_answer_is_the_sources_text_or_says_it_was_edited(ctx: Context) -> None:
+    """Issue 11 provenance: the source's text as imported passes; a changed text must say edited."""
+    source_text = ctx.imported_answer("lazy-ds-guide", 58)  # "Explain the concept of temperature…"
+    assert source_text and "positive scalar parameter" in source_text
+    head = ("---\nid: q-7e3a001\ntitle: How does temperature change a softmax?\ntopic: activations\n"
+            "tags: [softmax]\ndifficulty: medium\nstatus: answered\norigins:\n- source: lazy-ds-guide\n"
+            "  seed: 000_d3bd1c64e802493d.txt\n  line: 58\n  question: Explain the concept of temperature in deep learning?\n"
+            "---\n\n")
+    name = "questions/activations/how-does-temperature-change-a-softmax.md"
+
+    def codes(heading: str, body: str) -> list[str]:
+        return [p.code for p in validate_text(f"{head}{heading}\n\n{body}\n", ctx, name)]
+
+    assert codes("## Answer (source: lazy-ds-guide)", source_text) == []
+    changed = source_text.replace("is a positive scalar parameter", "is a scalar parameter", 1)
+    assert changed != source_text
+    assert codes("## Answer (source: lazy-ds-guide)", changed) == ["QB309"]
+    assert codes("## Answer (source: lazy-ds-guide, edited)", changed) == []
+    assert codes("## Answer (source: project)", changed) == []

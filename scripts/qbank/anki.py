@@ -102,11 +102,18 @@ def note_for(question: Question, sources: dict, topics: dict, site_url: str) -> 
             bodies.append(f'<div class="answer-label">Answer {n}</div>')
         bodies.append(markdown_to_anki_html(answer.markdown, url))
         src = sources.get(answer.source)
-        who = (f'<a href="{html.escape(site_url)}sources/#{html.escape(src.id)}">{html.escape(src.title)}</a>. '
-               f"{html.escape(src.attribution)}") if src else f"{html.escape(answer.source)}: written for the site by a contributor."
+        if src is not None:
+            edited = ", edited by the project" if answer.kind == "edited" else ""
+            who = (f'<a href="{html.escape(site_url)}sources/#{html.escape(src.id)}">{html.escape(src.title)}</a>{edited}. '
+                   f"{html.escape(src.attribution)}")
+        elif answer.kind == "project":
+            who = "written for the site by the project's editors."
+        else:
+            who = f"{html.escape(answer.source)}: written for the site by a contributor."
         credits.append((f"Answer {n}: " if many else "Source: ") + who)
+    reviewed = f" Last reviewed {html.escape(question.reviewed)}." if question.reviewed else ""
     credits.append(f'From <a href="{html.escape(url)}">Deep Learning Interview Questions</a> (question '
-                   f"{html.escape(question.id)}).")
+                   f"{html.escape(question.id)}).{reviewed}")
     topic = topics.get(question.topic)
     fields = [
         html.escape(question.title),

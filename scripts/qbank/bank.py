@@ -11,8 +11,10 @@ site and validation).  The file format is deliberately plain:
     tags: [dropout, regularization]
     difficulty: easy
     status: answered
+    reviewed: 2026-12-02            # optional: the date an editor last checked the page
     aliases: [...]
     origins: [{source, seed, line, question}, ...]
+    redirect_from: [questions/<topic>/<old-slug>.md]   # optional: old URLs that lead here
     ---
 
     ## Answer (source: lazy-ds-guide)
@@ -20,7 +22,13 @@ site and validation).  The file format is deliberately plain:
     Markdown...
 
 Every answer is a level-2 ``## Answer (source: ID)`` section, so attribution travels with
-the text it belongs to.
+the text it belongs to.  ``ID`` says what kind of text it is:
+
+* a source id from ``seeds/sources.yml``: that source's text exactly as imported;
+* ``ID, edited`` (an imported source only): the source's text changed by an editor, who
+  explains any change of meaning in an ``Editor's note`` admonition;
+* ``project``: written for the site by the project's editors;
+* ``community`` or ``community @handle``: written by a contributor.
 """
 
 from __future__ import annotations
@@ -36,9 +44,10 @@ import yaml
 QUESTIONS_DIR = Path("questions")
 DIFFICULTIES = ("easy", "medium", "hard")
 STATUSES = ("answered", "unanswered")
-FIELD_ORDER = ("id", "title", "topic", "tags", "difficulty", "status", "aliases", "notebooks", "flags",
-               "origins", "distinct_from", "import_digest")
-ANSWER_HEADING = re.compile(r"^## Answer \(source: (?P<source>[^)]+)\)\s*$")
+FIELD_ORDER = ("id", "title", "topic", "tags", "difficulty", "status", "reviewed", "aliases", "notebooks", "flags",
+               "origins", "distinct_from", "redirect_from", "import_digest")
+ANSWER_HEADING = re.compile(r"^## Answer \(source: (?P<source>[^),]+?)(?P<edited>, edited)?\)\s*$")
+PROJECT = "project"  # answers written by the project's editors
 # libyaml's loader when PyYAML has it: front matter is parsed for every page of every build.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 DIGEST_LINE = re.compile(r"^import_digest: .*\n", re.M)
@@ -59,6 +68,20 @@ class Origin:
 class Answer:
     source: str
     markdown: str
+    edited: bool = False  # an imported source's text, changed by an editor
+
+    @property
+    def kind(self) -> str:
+        """What a reader is told about the text: source, edited, project or community."""
+        if self.source == PROJECT:
+            return "project"
+        if self.source == "community" or self.source.startswith("community @"):
+            return "community"
+        return "edited" if self.edited else "source"
+
+    @property
+    def heading(self) -> str:
+        return f"## Answer (source: {self.source}{', edited' if self.edited else ''})"
 
 
 @dataclass
@@ -76,6 +99,8 @@ class Question:
     answers: list[Answer] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
     notebooks: list[str] = field(default_factory=list)
+    reviewed: str | None = None  # ISO date of the last editorial review
+    redirect_from: list[str] = field(default_factory=list)  # old bank paths, e.g. questions/x/old.md
     path: Path | None = None  # relative to the docs dir, e.g. questions/foundations/x.md
     meta: dict = field(default_factory=dict)  # front matter exactly as read
 
@@ -128,7 +153,7 @@ def render(question: Question) -> str:
     front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
     body = []
     for answer in question.answers:
-        body.append(f"## Answer (source: {answer.source})\n\n{answer.markdown.strip()}\n")
+        body.append(f"{answer.heading}\n\n{answer.markdown.strip()}\n")
     if not body:
         body.append("<!-- No answer yet: add a section headed '## Answer (source: community)' (see CONTRIBUTING.md). -->\n")
     return f"---\n{front}---\n\n" + "\n".join(body)
@@ -177,7 +202,7 @@ def split_front_matter(text: str, path: Path) -> tuple[dict, str, int]:
 def parse_answers(body: str) -> list[Answer]:
     """Split a body into its ``## Answer (source: X)`` sections."""
     answers: list[Answer] = []
-    current: str | None = None
+    current: tuple[str, bool] | None = None
     lines: list[str] = []
     fence = False
     for line in body.split("\n"):
@@ -186,12 +211,12 @@ def parse_answers(body: str) -> list[Answer]:
         m = None if fence else ANSWER_HEADING.match(line)
         if m:
             if current is not None:
-                answers.append(Answer(current, "\n".join(lines).strip()))
-            current, lines = m.group("source").strip(), []
+                answers.append(Answer(current[0], "\n".join(lines).strip(), current[1]))
+            current, lines = (m.group("source").strip(), bool(m.group("edited"))), []
         elif current is not None:
             lines.append(line)
     if current is not None:
-        answers.append(Answer(current, "\n".join(lines).strip()))
+        answers.append(Answer(current[0], "\n".join(lines).strip(), current[1]))
     return [a for a in answers if a.markdown and not re.fullmatch(r"<!--.*?-->", a.markdown, re.S)]
 
 
@@ -213,6 +238,8 @@ def read_question(path: Path, docs_dir: Path) -> Question:
         answers=parse_answers(body),
         flags=[str(f) for f in meta.get("flags") or []],
         notebooks=[str(n) for n in meta.get("notebooks") or []],
+        reviewed=str(meta["reviewed"]) if meta.get("reviewed") else None,
+        redirect_from=[str(r) for r in meta.get("redirect_from") or []],
         path=path.relative_to(docs_dir),
         meta=meta,
     )

@@ -1,11 +1,14 @@
 """``qbank export --format csv``: every question as one CSV row (RFC 4180, UTF-8, CRLF).
 
-Columns: ``id, question, answer, topic, tags, difficulty, status, sources, url``.
+Columns: ``id, question, answer, topic, tags, difficulty, status, sources, answer_kinds, reviewed, url``.
 
 * ``answer`` is the bank's Markdown; a question with several answers has them joined by
   :data:`ANSWER_SEPARATOR` (a Markdown thematic break); unanswered questions have it empty.
 * ``topic`` is the topic id; ``tags`` and ``sources`` are space-separated ids (the
-  ``sources`` column names the source of each answer, in order, for attribution).
+  ``sources`` column names the source of each answer, in order, for attribution;
+  ``answer_kinds`` says, in the same order, whether each is the source's text as imported
+  (``source``), ``edited`` by the project, or written by the ``project`` or the ``community``).
+* ``reviewed`` is the date of the last editorial review (empty if none).
 * ``url`` is the question's page on the published site.
 
 Rows are sorted by id, so two exports of the same bank are byte-identical.
@@ -19,7 +22,8 @@ from pathlib import Path
 
 from .bank import Question
 
-COLUMNS = ["id", "question", "answer", "topic", "tags", "difficulty", "status", "sources", "url"]
+COLUMNS = ["id", "question", "answer", "topic", "tags", "difficulty", "status", "sources", "answer_kinds", "reviewed",
+           "url"]
 ANSWER_SEPARATOR = "\n\n---\n\n"
 
 
@@ -33,7 +37,9 @@ def rows(questions: list[Question], site_url: str) -> list[dict[str, str]]:
             "tags": " ".join(sorted(q.tags)),
             "difficulty": q.difficulty,
             "status": q.status,
-            "sources": " ".join(a.source for a in q.answers),
+            "sources": " ".join(a.source.replace(" ", "") for a in q.answers),  # community @x -> community@x
+            "answer_kinds": " ".join(a.kind for a in q.answers),
+            "reviewed": q.reviewed or "",
             "url": site_url + q.url,
         }
         for q in sorted(questions, key=lambda q: q.id)

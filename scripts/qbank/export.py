@@ -33,7 +33,10 @@ def export_document(questions: list[Question], sources: list[Source], taxonomy: 
                 "difficulty": q.difficulty, "status": q.status, "aliases": list(q.aliases),
                 "path": q.path.as_posix() if q.path else None, "url": q.url,
                 "origins": [o.to_dict() for o in q.origins],
-                "answers": [{"source": a.source, "markdown": a.markdown} for a in q.answers],
+                "reviewed": q.reviewed,
+                # kind: source (quoted as imported), edited (a source's text changed by the
+                # project's editors), project or community (written for the site)
+                "answers": [{"source": a.source, "kind": a.kind, "markdown": a.markdown} for a in q.answers],
             }
             for q in sorted(questions, key=lambda q: q.id)
         ],

@@ -33,6 +33,7 @@ parsed yields problems, never an exception (fuzzed in tests/test_validate.py).
 from __future__ import annotations
 
 import bisect
+import datetime
 import difflib
 import html as _html
 import os
@@ -50,7 +51,7 @@ from urllib.parse import unquote
 import yaml
 from rapidfuzz import fuzz
 
-from .bank import ANSWER_HEADING, DIFFICULTIES, FIELD_ORDER, QUESTIONS_DIR, STATUSES, parse_answers, slugify
+from .bank import ANSWER_HEADING, DIFFICULTIES, FIELD_ORDER, PROJECT, QUESTIONS_DIR, STATUSES, parse_answers, slugify
 from .classify import Taxonomy
 from .dedupe import BLOCK_TOKENS, MAX_POSTING, MERGE_THRESHOLD, Overrides, question_key, question_shape
 from .dedupe import _unmatched_words
@@ -100,14 +101,22 @@ CODES: dict[str, tuple[str, str]] = {
     "QB219": ("unknown-flag", "flags are set by the importer; remove it"),
     "QB220": ("bad-origin", "origins are written by `qbank import`; leave them as they were (or [] for a new question)"),
     "QB221": ("bad-title", "the title is the question itself, on one line"),
+    "QB222": ("bad-reviewed-date", "write the date of the review as YYYY-MM-DD, e.g. reviewed: 2026-12-02"),
+    "QB223": ("bad-redirect", "redirect_from lists old bank paths (questions/<topic>/<slug>.md) that no file uses any more"),
     "QB301": ("answered-without-answer", "write an answer under '## Answer (source: community)', or set `status: unanswered`"),
     "QB302": ("unanswered-with-answer", "set `status: answered`"),
     "QB303": ("malformed-answer-heading", "an answer heading is exactly: ## Answer (source: community)"),
-    "QB304": ("unknown-answer-source", "use `community` (or `community @your-github-handle`) or a source id from seeds/sources.yml"),
+    "QB304": ("unknown-answer-source", "use `community` (or `community @your-github-handle`), `project` (the site's editors) "
+              "or a source id from seeds/sources.yml, optionally followed by ', edited'"),
     "QB305": ("unattributed-text", "put the text under an answer heading: ## Answer (source: community)"),
     "QB306": ("empty-answer", "write the answer under the heading, or delete the heading"),
     "QB307": ("h1-in-body", "the page title comes from `title:`; use ### for sub-headings inside an answer"),
     "QB308": ("heading-skips-level", "inside an answer use ###, then ####; do not skip a level"),
+    "QB309": ("attribution-mismatch", "an answer under a source's id must be that source's text as imported; if you changed it, "
+              "head it '## Answer (source: ID, edited)' (and say what changed in an Editor's note), or attribute your own "
+              "text to `community`"),
+    "QB310": ("not-from-this-source", "only a source this question was imported from (see `origins:`) can be credited; "
+              "attribute your own text to `community`"),
     "QB401": ("unbalanced-math", "close the formula: \\( ... \\) inline, \\[ ... \\] on its own line"),
     "QB402": ("katex-error", "the formula must be valid KaTeX (https://katex.org/docs/supported); escape _ in \\text{} as \\_"),
     "QB403": ("katex-unavailable", "run `make setup` (installs Node's KaTeX, the version the site ships)"),
@@ -141,6 +150,7 @@ MAX_TAGS = 5
 MAX_TITLE = 300
 NOTEBOOK_RE = re.compile(r"notebooks/[A-Za-z0-9][A-Za-z0-9._-]*\.ipynb")
 # `community`, or `community @handle` (GitHub user-name rules): credit without a new source.
+REDIRECT_RE = re.compile(r"questions/[a-z0-9][a-z0-9-]*/[a-z0-9][a-z0-9-]*\.md")
 COMMUNITY_RE = re.compile(r"community(?: @[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38})?")
 MAX_PER_CODE = 20  # per file: the first 20 control characters say enough
 
@@ -291,6 +301,26 @@ class Context:
     node_modules: Path
     generated: set[str] = field(default_factory=set)  # pages the build adds (set per run)
     _docs_files: set[str] | None = None
+    _imported: dict[tuple[str, int], str] | None = None
+
+    def imported_answer(self, source: str, line: int) -> str | None:
+        """The answer the seeds give for an origin, as ``qbank import`` writes it (extract +
+        normalize, no dedupe), so an answer credited to a source can be checked against it.
+        None when the seed cannot be read (``qbank import --check`` reports that)."""
+        if self._imported is None:
+            from .extract import extract_file
+            from .pipeline import normalize_record
+
+            self._imported = {}
+            for src in self.sources.values():
+                try:
+                    records = extract_file(self.root / "seeds" / src.seed, src.id, src.format)
+                except Exception:  # an unreadable seed is import's error, not this file's
+                    continue
+                for r in records:
+                    if r.answered:
+                        self._imported[(r.source, r.line)] = normalize_record(r).answer.strip()
+        return self._imported.get((source, line))
 
     @classmethod
     def load(cls, root: Path, docs: Path | None = None, taxonomy: Taxonomy | None = None) -> Context:
@@ -569,9 +599,22 @@ def check_fields(doc: Doc, ctx: Context) -> None:
     for key in ("id", "title", "topic", "difficulty", "status", "import_digest"):
         if key in meta and not isinstance(meta[key], str):
             wrong(key, "text")
-    for key in ("tags", "aliases", "notebooks", "flags", "distinct_from"):
+    for key in ("tags", "aliases", "notebooks", "flags", "distinct_from", "redirect_from"):
         if key in meta and meta[key] is not None and not _is_str_list(meta[key]):
             wrong(key, "a list of text values")
+    if "reviewed" in meta:
+        check_reviewed(doc, meta["reviewed"])
+    redirects = meta.get("redirect_from")
+    if _is_str_list(redirects):
+        for i, old in enumerate(redirects):
+            if not REDIRECT_RE.fullmatch(old):
+                doc.add("QB223", doc.field_pos("redirect_from", i),
+                        f"redirect_from entry {old!r} is not a bank path like questions/<topic>/<slug>.md")
+            elif old == doc.docs_rel:
+                doc.add("QB223", doc.field_pos("redirect_from", i), "redirect_from names this file itself")
+            elif (ctx.docs / old).exists():
+                doc.add("QB223", doc.field_pos("redirect_from", i),
+                        f"redirect_from names docs/{old}, which exists: a page cannot be both there and redirected")
     if "origins" in meta and meta["origins"] is not None and not isinstance(meta["origins"], list):
         wrong("origins", "a list of {source, seed, line, question}")
 
@@ -622,6 +665,23 @@ def check_fields(doc: Doc, ctx: Context) -> None:
                 doc.add("QB219", doc.field_pos("flags", i), f"unknown flag '{flag}' (known: {', '.join(KNOWN_FLAGS)})")
     check_origins(doc, ctx)
     check_path_matches(doc, ctx)
+
+
+def check_reviewed(doc: Doc, value: Any) -> None:
+    """``reviewed:`` is a real calendar date, not in the future (YAML reads 2026-12-02 as a date)."""
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        day = value
+    elif isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            day = datetime.date.fromisoformat(value)
+        except ValueError:
+            doc.add("QB222", doc.field_pos("reviewed"), f"reviewed: {value} is not a calendar date")
+            return
+    else:
+        doc.add("QB222", doc.field_pos("reviewed"), f"reviewed must be a date like 2026-12-02, not {value!r:.40}")
+        return
+    if day > datetime.date.today() + datetime.timedelta(days=1):
+        doc.add("QB222", doc.field_pos("reviewed"), f"reviewed: {day.isoformat()} is in the future")
 
 
 def check_origins(doc: Doc, ctx: Context) -> None:
@@ -758,6 +818,8 @@ def check_answers(doc: Doc, ctx: Context, fences: Sequence[Fence] = ()) -> None:
     prev_level = 1
     reported_outside = False
     prev_text = False
+    sections: list[int] = []  # line index of every answer heading
+    credited: list[tuple[str, bool, int, int]] = []  # (source, edited, offset, section number)
 
     def close_section() -> None:
         if section_start is not None and not section_has_text:
@@ -766,7 +828,7 @@ def check_answers(doc: Doc, ctx: Context, fences: Sequence[Fence] = ()) -> None:
     def in_code(at: int) -> bool:
         return any(f.start <= at < f.end for f in fences)
 
-    for masked, original in zip(masked_lines, body_lines):
+    for index, (masked, original) in enumerate(zip(masked_lines, body_lines)):
         h = HEADING.fullmatch(masked)
         if h:
             level = len(h.group(1))
@@ -774,10 +836,16 @@ def check_answers(doc: Doc, ctx: Context, fences: Sequence[Fence] = ()) -> None:
             if a:
                 close_section()
                 sid = a.group("source").strip()
-                if sid not in ctx.sources and not COMMUNITY_RE.fullmatch(sid):
-                    doc.add("QB304", base + offset + original.index("(") + 9 if "(source: " in original else base + offset,
-                            f"answer source '{sid}' is neither `community` nor a source in seeds/sources.yml",
-                            f"{_did_you_mean(sid, [*ctx.sources, 'community'])}{CODES['QB304'][1]}")
+                at = base + offset + original.index("(") + 9 if "(source: " in original else base + offset
+                if sid not in ctx.sources and sid != PROJECT and not COMMUNITY_RE.fullmatch(sid):
+                    doc.add("QB304", at, f"answer source '{sid}' is neither `community`, `project` nor a source in "
+                            "seeds/sources.yml", f"{_did_you_mean(sid, [*ctx.sources, 'community', PROJECT])}{CODES['QB304'][1]}")
+                elif a.group("edited") and sid not in ctx.sources:
+                    doc.add("QB304", at, f"', edited' marks an imported source's text that an editor changed; '{sid}' is "
+                            "not an imported source", f"write '## Answer (source: {sid})'")
+                elif sid in ctx.sources:
+                    credited.append((sid, bool(a.group("edited")), at, len(sections)))
+                sections.append(index)
                 in_answer, section_start, section_has_text, prev_level = True, offset, False, 2
             elif LOOSE_ANSWER.match(original):
                 close_section()
@@ -814,6 +882,7 @@ def check_answers(doc: Doc, ctx: Context, fences: Sequence[Fence] = ()) -> None:
             prev_text = bool(stripped)
         offset += len(original) + 1
     close_section()
+    check_credit(doc, ctx, credited, sections, body_lines)
 
     status = (doc.meta or {}).get("status")
     answers = parse_answers(doc.body)
@@ -822,6 +891,28 @@ def check_answers(doc: Doc, ctx: Context, fences: Sequence[Fence] = ()) -> None:
     elif status == "unanswered" and answers:
         doc.add("QB302", doc.field_pos("status"), f"status is 'unanswered' but the file has {len(answers)} answer"
                 f"{'s' if len(answers) != 1 else ''}")
+
+
+def check_credit(doc: Doc, ctx: Context, credited: list[tuple[str, bool, int, int]], sections: list[int],
+                 body_lines: list[str]) -> None:
+    """An answer credited to an imported source is that source's text, or says it was edited.
+
+    Otherwise a contributor's words could be published under a source's name (or a source's
+    words changed without the reader being told).
+    """
+    origins = [o for o in _list(doc.meta, "origins") if isinstance(o, dict)]
+    for sid, edited, at, n in credited:
+        lines = [o.get("line") for o in origins if o.get("source") == sid and isinstance(o.get("line"), int)]
+        if not lines:
+            doc.add("QB310", at, f"this answer is credited to '{sid}', but the question was not imported from it")
+            continue
+        if edited:
+            continue
+        end = sections[n + 1] if n + 1 < len(sections) else len(body_lines)
+        text = "\n".join(body_lines[sections[n] + 1:end]).strip()
+        expected = [e for e in (ctx.imported_answer(sid, line) for line in lines) if e is not None]
+        if expected and text not in expected:
+            doc.add("QB309", at, f"this answer is credited to '{sid}' but is not its text as imported")
 
 
 # -- QB4xx: math and diagrams --------------------------------------------------------------

@@ -20,7 +20,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from qbank.bank import BankFormatError, Question, load_bank
+from qbank.bank import ANSWER_HEADING, BankFormatError, Question, load_bank
 from qbank.classify import Taxonomy
 from qbank.export import dumps, export_document
 from qbank.source import Source, load_sources
@@ -145,10 +145,13 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     notebooks_index = notebook_pages.index_page(Path(config.docs_dir), STATE.by_path)
     if notebooks_index:
         add(notebook_pages.INDEX, notebooks_index)
+    for q in questions:  # a merged or moved question keeps its old URLs working
+        for old in q.redirect_from:
+            add(old[: -len(".md")] + "/index.html", pages.redirect(q, old, config.site_url or ""))
     return files
 
 
-_ANSWER = re.compile(r"^## Answer \(source: (?P<source>[^)]+)\)\s*$", re.M)
+_ANSWER = re.compile(ANSWER_HEADING.pattern, re.M)
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -166,18 +169,13 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     counter = iter(range(1, 1000))
     single = len(_ANSWER.findall(markdown)) == 1
 
+    history = pages.history_url(config.repo_url or "", q)
+
     def answer_heading(m: re.Match[str]) -> str:
-        sid = m.group("source").strip()
         n = next(counter)
-        src = sources.get(sid)
-        if src is not None:
-            who = f'<a href="../../../sources/#{src.id}">{pages.esc(src.title)}</a>'
-            note = pages.esc(src.attribution)
-        else:
-            who, note = pages.esc(sid), "Written for this site by a contributor."
         label = "Answer" if single else f"Answer {n}"
-        return (f"## {label} {{ #answer-{n} }}\n\n"
-                f'<p class="qb-attribution">Source: {who}. {note}</p>\n')
+        line = pages.attribution(m.group("source").strip(), bool(m.group("edited")), sources, "../../../", history)
+        return f"## {label} {{ #answer-{n} }}\n\n{line}\n"
 
     body = _ANSWER.sub(answer_heading, markdown)
     head = [f'<p class="qb-meta">{pages.badges(q, topics.get(q.topic), f"../")}</p>', ""]
@@ -192,7 +190,6 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     tail = notebook_pages.try_it(q, Path(config.docs_dir))  # "Try it in a notebook"
     if q.aliases:
         tail += ["## Also asked as", "", *[f"- {pages.esc(a)}" for a in q.aliases], ""]
-    origins = ", ".join(f"<code>{o.seed}</code> line {o.line}" for o in q.origins)
     related = STATE.related.get(q.id, [])
     if related:
         tail += ["## Related questions", ""]
@@ -205,7 +202,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
              + (f" [Answer this question]({edit}){{ .md-button }}" if q.status == "unanswered" else "")
              + f' <a class="md-button" href="{pages.esc(report)}">Report a problem</a>',
              "", "</div>", "",
-             f'<p class="qb-provenance">Question id <code>{q.id}</code> · found in {origins}</p>', ""]
+             f'<p class="qb-provenance">{pages.provenance(q, sources, "../../../", history)}</p>', ""]
     return "\n".join(head) + "\n" + body.rstrip() + "\n\n" + "\n".join(tail)
 
 

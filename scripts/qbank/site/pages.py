@@ -6,6 +6,7 @@ count or a list can never drift from the questions themselves.
 
 from __future__ import annotations
 
+import datetime
 import html
 from collections import Counter
 from urllib.parse import quote
@@ -15,6 +16,8 @@ from ..classify import Taxonomy, Topic
 from ..source import Source
 
 DIFFICULTY_LABEL = {"easy": "Easy", "medium": "Medium", "hard": "Hard"}
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
 DOWNLOAD_STEM = "dl-interview-questions"  # downloads/<stem>.apkg and .csv (qbank.study.publish)
 
 
@@ -54,6 +57,7 @@ def question_list(questions: list[Question], prefix: str, topics: dict[str, Topi
 
 def home(questions: list[Question], taxonomy: Taxonomy, sources: list[Source]) -> str:
     answered = sum(q.status == "answered" for q in questions)
+    reviewed = sum(bool(q.reviewed) for q in questions)
     per_topic = Counter(q.topic for q in questions)
     cards = []
     for t in taxonomy.topics:
@@ -79,6 +83,7 @@ typeset, and every page is one click away from a fix.
 <li><strong>{len(questions)}</strong> questions</li>
 <li><strong>{answered}</strong> answered</li>
 <li><strong>{len(questions) - answered}</strong> <a href="unanswered/">unanswered</a></li>
+<li><strong>{reviewed}</strong> <a href="sources/#how-answers-are-attributed">reviewed</a></li>
 <li><strong>{len(sources)}</strong> <a href="sources/">sources</a></li>
 <li><strong>{len(taxonomy.topics)}</strong> topics</li>
 </ul>
@@ -243,6 +248,8 @@ you edit a single Markdown file on GitHub and add a section headed
 
 def sources_page(sources: list[Source], questions: list[Question]) -> str:
     per_source = Counter(o.source for q in questions for o in q.origins)
+    kinds = Counter(a.kind for q in questions for a in q.answers)
+    reviewed = sum(bool(q.reviewed) for q in questions)
     blocks = []
     for s in sources:
         blocks.append(f"""## {esc(s.title)} {{ #{s.id} }}
@@ -261,7 +268,22 @@ description: Where the questions and answers come from, how they are attributed,
 # Sources & licence
 
 Every answer on this site names its source. Answers imported from the sources below are
-quoted with attribution; answers written for this site are marked **community**.
+quoted with attribution; answers written for this site say who wrote them.
+
+## How answers are attributed {{ #how-answers-are-attributed }}
+
+Under every answer a line says which of four kinds of text it is:
+
+| Kind | What it means | Answers |
+|---|---|--:|
+| Quoted | a source's text exactly as imported (only whitespace, lists and math delimiters normalised) | {kinds.get("source", 0)} |
+| Edited | a source's text corrected or completed by the project's editors; an *Editor's note* says what changed in meaning, and the page's history shows every change | {kinds.get("edited", 0)} |
+| Project | written for this site by the project's editors | {kinds.get("project", 0)} |
+| Community | written for this site by a contributor (credited by GitHub handle when given) | {kinds.get("community", 0)} |
+
+**Review.** An editor reads each page as an interviewer would — definitions, formulas,
+claims and links — and records the date in the page's `reviewed:` field, shown at the
+foot of the page. {reviewed} of {len(questions)} questions have been reviewed.
 
 {chr(10).join(blocks)}
 ## Removal on request
@@ -275,6 +297,88 @@ in the next release, and we do so without asking you for a reason.
 
 Answers contributed through pull requests are published under the repository's licence,
 as stated in `CONTRIBUTING.md`.
+"""
+
+
+KIND_TEXT = {
+    "source": "quoted from the source",
+    "edited": "the source's text, edited by the project",
+    "project": "written for this site by the project",
+    "community": "written for this site by a contributor",
+}
+
+
+def attribution(sid: str, edited: bool, sources: dict[str, Source], prefix: str, history: str) -> str:
+    """The line under an answer heading: whose text it is, and whether anyone changed it."""
+    src = sources.get(sid)
+    if src is not None:
+        who = f'<a href="{prefix}sources/#{esc(src.id)}">{esc(src.title)}</a>'
+        if edited:
+            changes = f' (<a href="{esc(history)}">see what changed</a>)' if history else ""
+            return (f'<p class="qb-attribution qb-attribution--edited">Source: {who}, edited by the project{changes}. '
+                    f"{esc(src.attribution)}</p>")
+        return f'<p class="qb-attribution qb-attribution--source">Source: {who}, quoted as imported. {esc(src.attribution)}</p>'
+    if sid == "project":
+        return ('<p class="qb-attribution qb-attribution--project">Written for this site by the project\'s editors '
+                f'(<a href="{prefix}sources/#how-answers-are-attributed">how answers are attributed</a>).</p>')
+    handle = sid.partition(" @")[2]
+    who = f'<a href="https://github.com/{esc(handle)}">@{esc(handle)}</a>' if handle else "a contributor"
+    return f'<p class="qb-attribution qb-attribution--community">Written for this site by {who}.</p>'
+
+
+def history_url(repo_url: str, q: Question) -> str:
+    """The file's commit history on the repository: what changed, when, by whom."""
+    if not repo_url or q.path is None:
+        return ""
+    return f"{repo_url.rstrip('/')}/commits/main/docs/{q.path.as_posix()}"
+
+
+def provenance(q: Question, sources: dict[str, Source], prefix: str, history: str) -> str:
+    """The page's foot line: id, where the question was asked, last review, history."""
+    parts = [f"Question id <code>{esc(q.id)}</code>"]
+    asked = []
+    for o in q.origins:
+        src = sources.get(o.source)
+        name = esc(src.title) if src else esc(o.source)
+        asked.append(f'<a href="{prefix}sources/#{esc(o.source)}">{name}</a>'
+                     f' <span class="qb-seed-line">(seed line {o.line})</span>')
+    parts.append(("asked in " + "; ".join(asked)) if asked else "added by a contributor")
+    if q.reviewed:
+        parts.append(f'last reviewed <time datetime="{esc(q.reviewed)}">{esc(format_date(q.reviewed))}</time>')
+    else:
+        parts.append("not reviewed yet")
+    if history:
+        parts.append(f'<a href="{esc(history)}">history</a>')
+    return " · ".join(parts)
+
+
+def format_date(iso: str) -> str:
+    """2026-12-02 -> 2 December 2026 (the page's language is English)."""
+    try:
+        day = datetime.date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def redirect(q: Question, old: str, site_url: str) -> str:
+    """A static page at an old question URL (``redirect_from:``) that sends the reader on."""
+    depth = old.count("/") + 1  # questions/<topic>/<slug>/index.html
+    target = "../" * depth + q.url
+    canonical = f'<link rel="canonical" href="{esc(site_url + q.url)}">' if site_url else ""
+    return f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{esc(q.title)}</title>
+<meta name="robots" content="noindex">
+{canonical}
+<meta http-equiv="refresh" content="0; url={esc(target)}">
+</head>
+<body>
+<p>This question has moved: <a href="{esc(target)}">{esc(q.title)}</a>.</p>
+</body>
+</html>
 """
 
 

@@ -31,7 +31,7 @@ __all__ = ["sanitize_html", "clean_style"]
 _TEXT = """
 a abbr b blockquote br caption cite code col colgroup dd del details dfn div dl dt em figcaption figure
 h1 h2 h3 h4 h5 h6 hr i img input ins kbd label li mark ol p pre q s samp small span strong sub summary sup
-table tbody td tfoot th thead tr u ul var
+table tbody td tfoot th thead time tr u ul var
 """
 TAGS = frozenset(_TEXT.split()) | {"svg", "path", "line"}
 
@@ -48,6 +48,7 @@ ATTRIBUTES: dict[str, set[str]] = {
     "span": {"style"},
     "input": {"checked", "disabled", "name"},
     "label": {"for"},
+    "time": {"datetime"},
     "svg": {"xmlns", "width", "height", "viewBox", "preserveAspectRatio", "style", "fill", "focusable"},
     "path": {"d", "fill", "fill-rule", "clip-rule"},
     "line": {"x1", "x2", "y1", "y2", "stroke-width"},
