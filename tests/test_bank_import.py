@@ -71,7 +71,7 @@ def template(tmp_path_factory):
     project = make_project(tmp_path_factory.mktemp("template") / "repo")
     result = run(project)
     plan = do_import(project, result.questions)
-    assert len(plan.create) == 131 and not plan.update and not plan.delete
+    assert len(plan.create) == 125 and not plan.update and not plan.delete
     return project, result
 
 
@@ -103,9 +103,9 @@ def test_two_fresh_imports_are_byte_identical(template, tmp_path):
     first = tree(template[0].docs)
     other = make_project(tmp_path / "other")
     plan = do_import(other)
-    assert len(plan.create) == 131
+    assert len(plan.create) == 125
     second = tree(other.docs)
-    assert len(first) == 131
+    assert len(first) == 125
     assert first == second
     # no temp files left behind by the atomic writes
     assert not [p for p in second if Path(p).name.startswith(".qbank-")]
@@ -115,11 +115,11 @@ def test_second_import_changes_nothing(imported, monkeypatch):
     before = tree(imported.docs)
     plan = do_import(imported)
     assert plan.changes == 0
-    assert plan.unchanged == 131 and plan.hand_edited == []
+    assert plan.unchanged == 125 and plan.hand_edited == []
     assert tree(imported.docs) == before
     result = invoke(monkeypatch, imported, "import", "--check", "-q")
     assert result.exit_code == 0, result.output
-    assert "bank up to date: 131 files, 0 hand-edited" in result.output
+    assert "bank up to date: 125 files, 0 hand-edited" in result.output
     assert tree(imported.docs) == before
 
 
@@ -127,7 +127,7 @@ def test_cli_import_into_empty_docs_matches_the_api(template, tmp_path, monkeypa
     other = make_project(tmp_path / "other")
     result = invoke(monkeypatch, other, "import", "-q")
     assert result.exit_code == 0, result.output
-    assert "created 131, updated 0, removed 0" in result.output
+    assert "created 125, updated 0, removed 0" in result.output
     assert tree(other.docs) == tree(template[0].docs)
 
 
@@ -163,7 +163,7 @@ def test_hand_edit_survives_reimport_and_is_reported(imported, questions, monkey
 
     plan = plan_import(questions, imported.docs)
     assert plan.hand_edited == [path]
-    assert plan.changes == 0 and plan.unchanged == 130
+    assert plan.changes == 0 and plan.unchanged == 124
 
     result = invoke(monkeypatch, imported, "import")
     assert result.exit_code == 0, result.output
@@ -171,8 +171,8 @@ def test_hand_edit_survives_reimport_and_is_reported(imported, questions, monkey
     assert f"kept {rel} (edited by hand; not overwritten)" in result.output
     assert "hand-edited kept 1" in result.output
     assert path.read_text(encoding="utf-8") == edited
-    (answer,) = read_question(path, imported.docs).answers
-    assert answer.markdown.endswith("A line added by a contributor.")
+    answers = read_question(path, imported.docs).answers  # backprop: 000 and 002 merged
+    assert len(answers) == 2 and answers[-1].markdown.endswith("A line added by a contributor.")
 
 
 def _edit_seed(project: Project, old: str, new: str) -> None:
@@ -214,7 +214,7 @@ def test_hand_edited_file_is_not_refreshed_when_its_seed_changes(imported, quest
     # --check does not fail on a hand-edited file: it is the contributor's now
     result = invoke(monkeypatch, imported, "import", "--check", "-q")
     assert result.exit_code == 0, result.output
-    assert "130 files, 1 hand-edited" in result.output
+    assert "124 files, 1 hand-edited" in result.output
     assert path.read_text(encoding="utf-8") == edited
 
 
@@ -237,10 +237,10 @@ def test_removed_question_drops_untouched_file_and_keeps_edited_one(imported, qu
     apply_plan(plan)
     assert not group_size.exists() and not bradley.exists()
     assert ema.read_text(encoding="utf-8") == edited
-    assert len(bank_files(imported.docs)) == 131 - 2
+    assert len(bank_files(imported.docs)) == 125 - 2
     # and the bank is now up to date
     again = plan_import(run(imported).questions, imported.docs)
-    assert again.changes == 0 and again.unchanged == 128
+    assert again.changes == 0 and again.unchanged == 122
 
 
 def test_deleting_the_last_file_of_a_topic_removes_its_folder(imported):
@@ -321,7 +321,7 @@ def test_answered_files_have_one_section_per_answer(imported):
 
 def test_paths_topics_slugs_and_ids(imported):
     files = bank_files(imported.docs)
-    assert len(files) == 131
+    assert len(files) == 125
     topics = set(Taxonomy.load(imported.data).topic_ids)
     ids = []
     for path in files:

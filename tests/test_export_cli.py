@@ -126,9 +126,9 @@ def test_export_sources_topics_tags(document, repo):
 
 def test_export_questions(document, repo):
     questions = document["questions"]
-    assert len(questions) == 131
+    assert len(questions) == 125
     ids = [q["id"] for q in questions]
-    assert ids == sorted(ids) and len(set(ids)) == 131
+    assert ids == sorted(ids) and len(set(ids)) == 125
     tag_ids = {t["id"] for t in document["tags"]}
     topic_ids = {t["id"] for t in document["topics"]}
     for q in questions:
