@@ -41,6 +41,8 @@ from pathlib import Path
 
 import yaml
 
+from . import safeyaml
+
 QUESTIONS_DIR = Path("questions")
 DIFFICULTIES = ("easy", "medium", "hard")
 STATUSES = ("answered", "unanswered")
@@ -48,8 +50,6 @@ FIELD_ORDER = ("id", "title", "topic", "tags", "difficulty", "status", "reviewed
                "origins", "distinct_from", "redirect_from", "import_digest")
 ANSWER_HEADING = re.compile(r"^## Answer \(source: (?P<source>[^),]+?)(?P<edited>, edited)?\)\s*$")
 PROJECT = "project"  # answers written by the project's editors
-# libyaml's loader when PyYAML has it: front matter is parsed for every page of every build.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 DIGEST_LINE = re.compile(r"^import_digest: .*\n", re.M)
 
 
@@ -189,8 +189,10 @@ def split_front_matter(text: str, path: Path) -> tuple[dict, str, int]:
     if end == -1:
         raise BankFormatError(path, 1, "front matter is not closed by a '---' line")
     try:
-        meta = yaml.load(text[4:end], Loader=_YAML_LOADER) or {}
-    except yaml.YAMLError as err:
+        meta = safeyaml.load(text[4:end]) or {}
+    except safeyaml.YamlLimitError as err:
+        raise BankFormatError(path, err.line + 1, err.message) from None
+    except (yaml.YAMLError, ValueError) as err:
         mark = getattr(err, "problem_mark", None)
         raise BankFormatError(path, (mark.line + 2) if mark else 1, f"front matter is not valid YAML: {err}") from None
     if not isinstance(meta, dict):

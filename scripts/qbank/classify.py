@@ -41,6 +41,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from . import safeyaml
+
 TOPICS_FILE = "topics.yml"
 TAGS_FILE = "tags.yml"
 
@@ -445,7 +447,9 @@ def _read_yaml(path: Path) -> Any:
     except (OSError, UnicodeDecodeError) as err:
         raise TaxonomyError(path, f"cannot read: {err}") from None
     try:
-        return yaml.safe_load(text)
+        return safeyaml.load(text)
+    except safeyaml.YamlLimitError as err:
+        raise TaxonomyError(path, err.message, f"line {err.line}") from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "YAML"

@@ -20,6 +20,7 @@ from pathlib import Path
 import yaml
 from rapidfuzz import fuzz
 
+from . import safeyaml
 from .normalize import normalize_question
 from .record import Record
 
@@ -116,11 +117,15 @@ class Overrides:
         if not path.exists():
             return cls()
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = safeyaml.load(path.read_text(encoding="utf-8")) or {}
+        except safeyaml.YamlLimitError as err:
+            raise ValueError(f"{path}:{err.line}: {err.message}") from None
         except yaml.YAMLError as err:
             mark = getattr(err, "problem_mark", None)
             raise ValueError(f"{path}:{mark.line + 1 if mark else 1}: not valid YAML: "
                              f"{getattr(err, 'problem', err)}") from None
+        if not isinstance(data, dict):
+            raise ValueError(f"{path}:1: expected a mapping with `merge:` and `keep_apart:` lists")
         unknown = set(data) - {"merge", "keep_apart"}
         if unknown:
             raise ValueError(f"{path}: unknown keys {sorted(unknown)}; allowed: merge, keep_apart")

@@ -7,6 +7,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from . import safeyaml
+
 
 class Source(BaseModel):
     """One seed file's provenance; ``attribution`` is what the site prints under its answers."""
@@ -30,9 +32,15 @@ class SourceError(Exception):
 def load_sources(path: Path) -> list[Source]:
     """Read ``seeds/sources.yml``; every problem is reported with the file and entry."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as err:
-        raise SourceError(f"{path}: cannot read sources: {err}") from None
+        data = safeyaml.load(path.read_text(encoding="utf-8")) or {}
+    except safeyaml.YamlLimitError as err:
+        raise SourceError(f"{path}: line {err.line}: {err.message}") from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
+        mark = getattr(err, "problem_mark", None)
+        raise SourceError(f"{path}: {f'line {mark.line + 1}: ' if mark else ''}cannot read sources: "
+                          f"{getattr(err, 'problem', None) or err}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("sources") or [], list):
+        raise SourceError(f"{path}: expected a mapping with a 'sources:' list")
     sources: list[Source] = []
     problems: list[str] = []
     for n, entry in enumerate(data.get("sources") or [], start=1):
