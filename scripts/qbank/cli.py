@@ -21,7 +21,7 @@ from . import bank as bank_mod
 from .classify import Taxonomy, classify
 from .export import dumps, export_document
 from .extract import FORMATS, extract_file
-from .importer import ImportWriteError, apply_plan, plan_import
+from .importer import ImportShrinkError, ImportWriteError, apply_plan, check_shrink, plan_import, recover
 from .pipeline import Project, normalize_record, run
 from .record import ExtractError
 from .source import SourceError, load_sources
@@ -167,11 +167,24 @@ def _summary(result) -> None:
 def import_cmd(
     check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 if the bank is out of date.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors and the final line.")] = False,
+    allow_removals: Annotated[bool, typer.Option("--allow-removals", help="Accept seeds that give fewer questions than "
+                                                 "the bank holds from them (the report names what goes).")] = False,
 ) -> None:
     """Create/refresh the bank files from the seeds, never touching hand-edited files."""
     project = Project(_root())
+    if not check:
+        cleaned = recover(project.docs)  # a crashed import is rolled back; stale temp files go
+        if cleaned and not quiet:
+            err.print(f"cleaned {cleaned} leftover(s) of an interrupted import", highlight=False)
     with err.status("running the pipeline…", spinner="dots") if not quiet else _nullcontext():
         result = run(project, None if quiet else (lambda msg: err.log(msg)))
+    if not allow_removals:
+        try:
+            check_shrink(result.records, project.docs)
+        except ImportShrinkError as e:
+            for line in e.missing:
+                err.print(f"would go: {line}", highlight=False)
+            _fail(e.message, e.hint, code=1)
     plan = plan_import(result.questions, project.docs)
     if not quiet:
         _summary(result)
@@ -188,7 +201,7 @@ def import_cmd(
             _fail(f"the bank is out of date with the seeds ({plan.changes} files)", "run `make import`", code=1)
         out.print(f"bank up to date: {plan.unchanged} files, {len(plan.hand_edited)} hand-edited")
         return
-    apply_plan(plan)
+    apply_plan(plan, project.docs)
     out.print(f"created {len(plan.create)}, updated {len(plan.update)}, removed {len(plan.delete)}, "
               f"unchanged {plan.unchanged}, hand-edited kept {len(plan.hand_edited)}")
 
