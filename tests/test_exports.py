@@ -20,7 +20,7 @@ from qbank.anki import DECK_ID, FIELDS, MODEL_ID, markdown_to_anki_html, note_gu
 from qbank.bank import load_bank
 from qbank.classify import Taxonomy
 from qbank.cli import app
-from qbank.csvexport import ANSWER_SEPARATOR, COLUMNS
+from qbank.csvexport import ANSWER_SEPARATOR, COLUMNS, unneutralize
 from qbank.scheduler import SPEC
 from qbank.source import load_sources
 from qbank.study import DOWNLOADS, read_site_url
@@ -167,8 +167,8 @@ def test_csv_parses_back_to_the_same_questions(tmp_path: Path, bank: list) -> No
     by_id = {q.id: q for q in bank}
     for row in rows:
         q = by_id[row["id"]]
-        assert row["question"] == q.title
-        assert row["answer"].split(ANSWER_SEPARATOR) == ([a.markdown for a in q.answers] or [""])
+        assert unneutralize(row["question"]) == q.title
+        assert unneutralize(row["answer"]).split(ANSWER_SEPARATOR) == ([a.markdown for a in q.answers] or [""])
         assert (row["topic"], row["difficulty"], row["status"]) == (q.topic, q.difficulty, q.status)
         assert row["tags"].split() == sorted(q.tags)
         assert row["sources"].split() == [a.source.replace(" ", "") for a in q.answers]
@@ -221,9 +221,13 @@ def test_home_and_study_pages_link_the_downloads(built_site) -> None:
         assert f'href="{name}"' in home, name
         assert f'href="../{name}"' in study, name
     assert 'href="study/"' in home
-    assert study.count("study.js") == 1 and "study.css" in study
+    # No page carries a <script> of its own (the output gate): qbank.js fetches study.js and
+    # study.css where, and only where, the page has the #qb-study container.
+    assert 'id="qb-study"' in study and "<script src=\"../assets/javascripts/study.js" not in study
+    loader = (built_site.dir / "assets" / "javascripts" / "qbank.js").read_text(encoding="utf-8")
+    assert 'getElementById("qb-study")' in loader and '"study.js"' in loader and "study.css" in loader
     others = [p for p in built_site.dir.rglob("index.html") if p.parent.name != "study"]
-    assert not [p for p in others if "study.js" in p.read_text(encoding="utf-8")], "study.js must load only on /study/"
+    assert not [p for p in others if 'id="qb-study"' in p.read_text(encoding="utf-8")], "study.js must load only on /study/"
 
 
 def test_study_code_budget_and_no_other_hosts(built_site) -> None:

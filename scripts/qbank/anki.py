@@ -34,6 +34,7 @@ import markdown
 from pymdownx.superfences import fence_code_format
 
 from .bank import Question, bank_files
+from .site.sanitize import sanitize_html
 
 DECK_ID = 1_733_054_771  # fixed forever: Anki matches decks and note types by id
 MODEL_ID = 1_733_054_772
@@ -82,15 +83,22 @@ def note_guid(question_id: str) -> str:
     return genanki.guid_for(GUID_NAMESPACE, question_id)
 
 
-def markdown_to_anki_html(text: str, page_url: str = "") -> str:
-    """Bank Markdown -> HTML for an Anki field (math stays TeX between ``\\( \\)`` / ``\\[ \\]``)."""
+def answer_html(text: str) -> str:
+    """An answer's Markdown rendered as the exports see it (before the gate), for checks."""
     global _MD
     if _MD is None:
         _MD = markdown.Markdown(extensions=_MD_EXTENSIONS, extension_configs=_MD_CONFIG)
-    out = _MD.reset().convert(text)
+    return _MD.reset().convert(text)
+
+
+def markdown_to_anki_html(text: str, page_url: str = "") -> str:
+    """Bank Markdown -> HTML for an Anki field (math stays TeX between ``\\( \\)`` / ``\\[ \\]``)."""
+    out = answer_html(text)
     out = re.sub(r'<(span|div) class="arithmatex">', r"<\1>", out)
     link = f' (<a href="{html.escape(page_url)}">drawn on the web page</a>)' if page_url else ""
-    return _MERMAID.sub(lambda m: f'<p><em>Diagram{link}:</em></p>\n<pre class="diagram">{m.group(1)}</pre>', out)
+    out = _MERMAID.sub(lambda m: f'<p><em>Diagram{link}:</em></p>\n<pre class="diagram">{m.group(1)}</pre>', out)
+    # Anki runs a card's HTML in a web view: the deck goes through the site's own gate.
+    return sanitize_html(out)
 
 
 def note_for(question: Question, sources: dict, topics: dict, site_url: str) -> genanki.Note:

@@ -9,6 +9,11 @@ Columns: ``id, question, answer, topic, tags, difficulty, status, sources, answe
   ``answer_kinds`` says, in the same order, whether each is the source's text as imported
   (``source``), ``edited`` by the project, or written by the ``project`` or the ``community``).
 * ``reviewed`` is the date of the last editorial review (empty if none).
+* A cell that a spreadsheet would read as a formula (it starts with ``=``, ``+``, ``-``, ``@``,
+  a tab or a carriage return) gets a leading apostrophe, as OWASP recommends against CSV
+  injection: Excel, LibreOffice and Google Sheets then show it as text.  An answer that
+  starts with a Markdown list ("- item") therefore reads "'- item"; strip one leading
+  apostrophe to get the Markdown back (:func:`unneutralize`).
 * ``url`` is the question's page on the published site.
 
 Rows are sorted by id, so two exports of the same bank are byte-identical.
@@ -27,7 +32,25 @@ COLUMNS = ["id", "question", "answer", "topic", "tags", "difficulty", "status", 
 ANSWER_SEPARATOR = "\n\n---\n\n"
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralize(cell: str) -> str:
+    """A cell a spreadsheet cannot evaluate (see the module docstring)."""
+    quoted = cell.startswith("'") and cell[1:].startswith(FORMULA_START)  # keeps the round trip exact
+    return "'" + cell if cell.startswith(FORMULA_START) or quoted else cell
+
+
+def unneutralize(cell: str) -> str:
+    """The text :func:`neutralize` was given."""
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_START) else cell
+
+
 def rows(questions: list[Question], site_url: str) -> list[dict[str, str]]:
+    return [{k: neutralize(v) for k, v in row.items()} for row in _plain_rows(questions, site_url)]
+
+
+def _plain_rows(questions: list[Question], site_url: str) -> list[dict[str, str]]:
     return [
         {
             "id": q.id,
@@ -62,4 +85,4 @@ def write_csv(path: Path, questions: list[Question], site_url: str) -> int:
     return len(questions)
 
 
-__all__ = ["ANSWER_SEPARATOR", "COLUMNS", "rows", "to_csv", "write_csv"]
+__all__ = ["ANSWER_SEPARATOR", "COLUMNS", "neutralize", "rows", "to_csv", "unneutralize", "write_csv"]
