@@ -1,16 +1,34 @@
 /* Small site behaviours. Re-bound on every page, including after instant navigation. */
 (function () {
   function bind() {
-    document.querySelectorAll("[data-qb-open-search]").forEach(function (button) {
-      if (button.dataset.qbBound) return;
-      button.dataset.qbBound = "1";
-      button.addEventListener("click", function () {
+    // "Search the questions": a link to the topics (without script), opens search with it.
+    document.querySelectorAll(".qb-open-search").forEach(function (link) {
+      if (link.dataset.qbBound) return;
+      link.dataset.qbBound = "1";
+      link.setAttribute("role", "button");
+      link.addEventListener("click", function (event) {
         var toggle = document.getElementById("__search");
-        if (toggle) toggle.checked = true;
+        if (!toggle) return;
+        event.preventDefault();
+        toggle.checked = true;
         var input = document.querySelector(".md-search__input");
         if (input) input.focus();
       });
     });
+    // The study page's script and styles are fetched only where the study page is, also
+    // after instant navigation (page content carries no <script>: it goes through the gate).
+    var study = document.getElementById("qb-study");
+    if (study && !window.__qbStudyLoading) {
+      window.__qbStudyLoading = true;
+      var base = new URL(document.querySelector("script[src$='assets/javascripts/qbank.js']").src);
+      var css = document.createElement("link");
+      css.rel = "stylesheet";
+      css.href = new URL("../stylesheets/study.css", base).href;
+      document.head.appendChild(css);
+      var script = document.createElement("script");
+      script.src = new URL("study.js", base).href;
+      document.body.appendChild(script);
+    }
   }
   if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(bind);
   else document.addEventListener("DOMContentLoaded", bind);

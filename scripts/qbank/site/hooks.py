@@ -29,10 +29,12 @@ from qbank.scheduler import SPEC as STUDY_SPEC
 from qbank.site import notebook_pages, pages
 from qbank.site.math import KatexRenderer, find_tex_line, render_math
 from qbank.site.related import related_questions
-from qbank.site.sanitize import sanitize_html
+from qbank.site.sanitize import removed, sanitize_html
 from qbank.site.vendor import copy_vendor_assets
 
 log = logging.getLogger("mkdocs.plugins.qbank")
+# Static files a browser would run as a document in the site's origin.
+SCRIPTABLE_FILES = frozenset({".html", ".htm", ".xhtml", ".svg", ".xml", ".xsl", ".shtml"})
 
 
 @dataclass
@@ -60,6 +62,7 @@ def _renderer() -> KatexRenderer:
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     root = Path(config.config_file_path).resolve().parent
     docs = Path(config.docs_dir)
+    _refuse_links(docs)
     _validate(root, docs)
     try:
         questions = load_bank(docs)
@@ -82,6 +85,20 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         raise PluginError("notebooks and questions disagree:\n" + "\n".join(problems))
     config.nav = _nav(taxonomy, [*notebook_pages.nav(docs), *(config.nav or [])])
     return config
+
+
+def _refuse_links(docs: Path) -> None:
+    """Only regular files inside the repository are published: MkDocs follows symbolic links
+    under docs/, so one could publish the build machine's environment or /etc/passwd.
+    This holds even when validation is skipped."""
+    found = []
+    for folder, dirs, files in os.walk(docs, followlinks=False):
+        for name in (*dirs, *files):
+            path = Path(folder) / name
+            if path.is_symlink():
+                found.append(f"docs/{path.relative_to(docs).as_posix()} -> {os.readlink(path)}")
+    if found:
+        raise PluginError("symbolic links are never published; commit the files themselves:\n" + "\n".join(found))
 
 
 def _validate(root: Path, docs: Path) -> None:
@@ -123,6 +140,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     assert STATE.taxonomy is not None
     taxonomy, questions = STATE.taxonomy, STATE.questions
     topics = {t.id: t for t in taxonomy.topics}
+
+    for f in files:  # only what validation allows under docs/ (also when it is skipped)
+        if f.generated_by is None and Path(f.src_uri).suffix.lower() in SCRIPTABLE_FILES:
+            raise PluginError(f"docs/{f.src_uri}: {Path(f.src_uri).suffix} files can run script and are never "
+                              "published from docs/ (see `qbank validate`, QB109)")
 
     def add(path: str, content: str) -> None:
         existing = files.get_file_from_path(path)
@@ -189,11 +211,11 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
                  " it takes a few minutes and ends in a pull request.", ""]
     tail = notebook_pages.try_it(q, Path(config.docs_dir))  # "Try it in a notebook"
     if q.aliases:
-        tail += ["## Also asked as", "", *[f"- {pages.esc(a)}" for a in q.aliases], ""]
+        tail += ["## Also asked as", "", *[f"- {pages.text(a)}" for a in q.aliases], ""]
     related = STATE.related.get(q.id, [])
     if related:
         tail += ["## Related questions", ""]
-        tail += [f'- <a href="../../../{r.url}">{pages.esc(r.title)}</a>' for r in related]
+        tail += [f'- <a href="../../../{pages.esc(r.url)}">{pages.text(r.title)}</a>' for r in related]
         tail.append("")
     report = pages.issue_url(config.repo_url or "", q, page_url)
     edit = page.edit_url or "#"
@@ -224,14 +246,31 @@ def _description(q: Question, topics: dict) -> str:
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     if notebook_pages.is_notebook(page):  # mkdocs-jupyter's HTML: offline, light, KaTeX
         try:
-            return notebook_pages.render(html, page, config, files, _renderer())
+            html = notebook_pages.render(html, page, config, files, _renderer())
         except notebook_pages.NotebookPageError as err:
             raise PluginError(str(err)) from None
-    html = _typeset(html, page)
-    if page.file.src_uri.startswith("questions/") and page.file.generated_by is None:
-        html = sanitize_html(html)  # a contributor's file: nothing active reaches the site
+    else:
+        html = _typeset(html, page)
+    html = _gate(html, page)
     study.capture(STATE.by_path.get(page.file.src_uri), page.url, html)  # answers for the study page
     return html
+
+
+def _gate(html: str, page: Page) -> str:
+    """Every page, whatever made it, leaves through the same allow-list (site/sanitize.py).
+
+    A page from which the gate had to remove anything fails the build: validation should
+    have refused that file, so the markup is a trick that slipped past it (or a bug in a
+    generated page); either way nobody reviewed what the reader would get.
+    """
+    clean = sanitize_html(html)
+    lost = removed(html, clean)
+    if lost:
+        where = f"docs/{page.file.src_uri}" if page.file.generated_by is None else f"the generated page {page.file.src_uri}"
+        raise PluginError(f"{where}: the page holds markup the site never publishes: {', '.join(lost[:8])}"
+                          f"{' ...' if len(lost) > 8 else ''}\nhint: run `qbank validate {where.removeprefix('the generated page ')}`;"
+                          " remove the markup (see CONTRIBUTING.md, HTML)")
+    return clean
 
 
 def _typeset(html: str, page: Page) -> str:

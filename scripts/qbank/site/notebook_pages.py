@@ -7,8 +7,9 @@ clipboard script into every notebook page. :func:`render` (called from the build
 ``on_page_content``) rewrites it:
 
 * drops every ``<script>``, ``<style>`` and comment, the clipboard widgets and the hidden
-  copies of each cell's source; the few rules the page needs are :data:`CSS` (inlined,
-  about 1 KB, written with Material's colour variables so both palettes work);
+  copies of each cell's source; the few rules the page needs are in
+  docs/assets/stylesheets/qbank.css (about 1 KB, written with Material's colour variables so
+  both palettes work);
 * code cells become Material code blocks (``<div class="language-python highlight">
   <pre><code>``): the site's own syntax colours, light and dark, and its copy button;
 * ``$…$`` / ``$$…$$`` in Markdown cells are typeset by KaTeX at build time, exactly like
@@ -44,25 +45,11 @@ from urllib.parse import urlsplit
 from qbank.notebooks import NOTEBOOKS_DIR, NotebookInfo, check_links, notebook_info, notebook_paths
 from qbank.site.math import KatexError
 
-__all__ = ["CSS", "NotebookPageError", "check", "index_page", "is_notebook", "nav", "notebooks", "render", "try_it"]
+__all__ = ["NotebookPageError", "check", "index_page", "is_notebook", "nav", "notebooks", "render", "try_it"]
 
 SECTION = "Notebooks"
 INDEX = f"{NOTEBOOKS_DIR}/index.md"
 
-CSS = """\
-.jupyter-wrapper .jp-Cell{margin:0 0 1.2em}
-.jupyter-wrapper .jp-CodeCell .highlight{margin:0}
-.jupyter-wrapper .highlight pre{margin:0}
-.jupyter-wrapper .jp-OutputArea-output pre{margin:.3em 0 0;padding:.5em .9em;font-size:.8em;line-height:1.45;\
-overflow-x:auto;border-left:.2rem solid var(--md-default-fg-color--lightest);color:var(--md-code-fg-color)}
-.jupyter-wrapper .jp-RenderedImage img{display:block;max-width:100%;height:auto;margin:.6em auto 0;\
-border-radius:.2rem;background:#fff}
-[data-md-color-scheme=slate] .jupyter-wrapper .jp-RenderedImage img{outline:1px solid var(--md-default-fg-color--lightest)}
-.jupyter-wrapper .jp-RenderedMarkdown table{font-size:.75rem}
-.md-typeset .qb-nb-actions{display:flex;flex-wrap:wrap;gap:.4em 1em;align-items:center;font-size:.75rem;\
-color:var(--md-default-fg-color--light)}
-.md-typeset .qb-nb-actions .md-button{margin:0;font-size:.7rem}
-"""
 
 _PROTECTED = re.compile(r"(<pre\b.*?</pre>|<code\b.*?</code>|<script\b.*?</script>|<style\b.*?</style>|<[^>]*>)",
                         re.S | re.I)
@@ -239,6 +226,7 @@ def _strip_jupyter_chrome(html: str) -> str:
     html = re.sub(r'<div class="jp-Collapser[^"]*">\s*</div>\s*', "", html)
     html = re.sub(r'<div class="jp-(?:Input|Output)Prompt[^"]*">\s*</div>\s*', "", html)
     html = html.replace(' tabindex="0"', "")
+    html = re.sub(r'\sdata-(?:jp-[a-z-]+|mime-type|type)="[^"]*"', "", html)  # JupyterLab's own hooks
     html = re.sub(r'<a class="anchor-link" href="(#[^"]*)">¶</a>',
                   r'<a class="headerlink" href="\1" title="Link to this section">¶</a>', html)
     html = _CODE.sub(lambda m: f'<div class="language-{m.group(1)} highlight"><pre><span></span><code>'
@@ -308,4 +296,4 @@ def render(html: str, page, config, files, renderer) -> str:  # noqa: ANN001 - M
         html = actions + html
     if problems:
         raise NotebookPageError("\n".join(f"docs/{src_uri}: {p}" for p in problems))
-    return f"<style>{CSS}</style>\n{html}"
+    return html  # its styles are in docs/assets/stylesheets/qbank.css ("Notebook pages")

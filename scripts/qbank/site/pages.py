@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import html
+import json
 from collections import Counter
 from urllib.parse import quote
 
@@ -21,15 +22,33 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 DOWNLOAD_STEM = "dl-interview-questions"  # downloads/<stem>.apkg and .csv (qbank.study.publish)
 
 
-def esc(text: str) -> str:
-    return html.escape(text, quote=True)
+def esc(value: str) -> str:
+    """For attribute values and URLs in the HTML we write."""
+    return html.escape(value, quote=True)
+
+
+# Characters that mean something to Markdown or its extensions (links, attribute lists,
+# emphasis, math, emoji shortcodes, tables...): written as numeric references, they are
+# plain characters to the browser and nothing to the Markdown parser.
+_MARKDOWN_PUNCTUATION = {ord(c): f"&#{ord(c)};" for c in "\\`*_{}[]()#+-!|~^=$:<>&\"'"}
+
+
+def text(value: str) -> str:
+    """Data shown as text on a generated page (titles, descriptions, attributions): never
+    Markdown, never HTML, never an attribute list -- in Markdown and in raw HTML alike."""
+    return value.translate(_MARKDOWN_PUNCTUATION)
+
+
+def meta(value: str) -> str:
+    """A front-matter value that Material prints unescaped into <title> and <meta>."""
+    return json.dumps(html.escape(" ".join(value.split()), quote=True), ensure_ascii=False)
 
 
 def badges(q: Question, topic: Topic | None = None, link_topic: str | None = None) -> str:
     """Small status/difficulty (and optionally topic) badges as inline HTML."""
     parts = []
     if topic is not None:
-        label = esc(topic.title)
+        label = text(topic.title)
         parts.append(f'<a class="qb-badge qb-badge--topic" href="{link_topic}">{label}</a>' if link_topic
                      else f'<span class="qb-badge qb-badge--topic">{label}</span>')
     parts.append(f'<span class="qb-badge qb-badge--{q.difficulty}" title="Difficulty">'
@@ -49,10 +68,11 @@ def question_list(questions: list[Question], prefix: str, topics: dict[str, Topi
         topic = topics.get(q.topic) if topics else None
         tags = ""
         if show_tags and q.tags:
-            tags = " " + " ".join(f'<a class="qb-tag" href="{prefix}tags/{esc(t)}/">{esc(t)}</a>' for t in q.tags)
-        items.append(f'<li markdown><a href="{prefix}{q.url}">{esc(q.title)}</a><br>'
+            tags = " " + " ".join(f'<a class="qb-tag" href="{prefix}tags/{esc(t)}/">{text(t)}</a>' for t in q.tags)
+        items.append(f'<li><a href="{prefix}{esc(q.url)}">{text(q.title)}</a><br>'
                      f'{badges(q, topic)}{tags}</li>')
-    return '<ul class="qb-list" markdown>\n' + "\n".join(items) + "\n</ul>\n"
+    # Raw HTML (no `markdown` attribute): nothing in a title is ever read as Markdown.
+    return '<ul class="qb-list">\n' + "\n".join(items) + "\n</ul>\n"
 
 
 def home(questions: list[Question], taxonomy: Taxonomy, sources: list[Source]) -> str:
@@ -63,8 +83,8 @@ def home(questions: list[Question], taxonomy: Taxonomy, sources: list[Source]) -
     for t in taxonomy.topics:
         n = per_topic.get(t.id, 0)
         cards.append(
-            f"-   :{t.icon.replace('/', '-')}:{{ .lg .middle }} __[{esc(t.title)}](questions/{t.id}/index.md)__\n\n"
-            f"    ---\n\n    {esc(t.description)}\n\n    {n} question{'s' if n != 1 else ''}\n")
+            f"-   :{t.icon.replace('/', '-')}:{{ .lg .middle }} __[{text(t.title)}](questions/{t.id}/index.md)__\n\n"
+            f"    ---\n\n    {text(t.description)}\n\n    {n} question{'s' if n != 1 else ''}\n")
     return f"""---
 title: Deep Learning Interview Questions
 description: A free, open bank of {len(questions)} deep learning and machine learning interview questions with answers, by topic, with math, diagrams and a study mode.
@@ -88,7 +108,7 @@ typeset, and every page is one click away from a fix.
 <li><strong>{len(taxonomy.topics)}</strong> topics</li>
 </ul>
 
-<p class="qb-search-prompt"><button type="button" class="md-button md-button--primary" data-qb-open-search>Search the questions</button>
+<p class="qb-search-prompt"><a class="md-button md-button--primary qb-open-search" href="questions/">Search the questions</a>
 <span class="qb-kbd-hint">or press <kbd>/</kbd> anywhere</span></p>
 
 <p class="qb-search-prompt qb-study-prompt" markdown>[Study: flashcards and mock interviews](study.md){{ .md-button }}
@@ -130,17 +150,16 @@ questions. Your progress stays in this browser. Take the bank with you:
 <a href="../downloads/{DOWNLOAD_STEM}.apkg" download>Anki deck (.apkg)</a> ·
 <a href="../downloads/{DOWNLOAD_STEM}.csv" download>CSV</a> · <a href="../questions.json">JSON</a>
 
-<div class="qb-study-page"><link rel="stylesheet" href="../assets/stylesheets/study.css">
+<div class="qb-study-page">
 <div id="qb-study" class="qb-study">
-<noscript><p>The study mode needs JavaScript. You can still download the questions for Anki or as CSV above, or
-browse them by <a href="../questions/">topic</a>.</p></noscript>
+<p class="qb-study-nojs">The study mode needs JavaScript. You can still download the questions for Anki or as CSV above, or
+browse them by <a href="../questions/">topic</a>.</p>
 </div>
-<script src="../assets/javascripts/study.js"></script>
 </div>
 
 <details class="note">
 <summary>How cards are scheduled</summary>
-<p>{esc(spec["name"])}. A new card is shown again after {learn} (<em>Good</em>) and then
+<p>{text(spec["name"])}. A new card is shown again after {learn} (<em>Good</em>) and then
 <em>graduates</em> to {spec["graduating_interval_days"]} day; <em>Easy</em> graduates it at once to
 {spec["easy_interval_days"]} days; <em>Again</em> starts the steps over; <em>Hard</em> repeats the step.
 After that, with ease starting at {spec["starting_ease"] / 1000:g}: <em>Good</em> multiplies the interval by
@@ -165,13 +184,13 @@ def topic_page(topic: Topic, questions: list[Question]) -> str:
         if qs:
             sections.append(f"## {DIFFICULTY_LABEL[d]}\n\n" + question_list(qs, "../../"))
     return f"""---
-title: {topic.title}
-description: {topic.description} {len(questions)} interview questions with answers.
+title: {meta(topic.title)}
+description: {meta(f"{topic.description} {len(questions)} interview questions with answers.")}
 ---
 
-# {esc(topic.title)}
+# {text(topic.title)}
 
-{esc(topic.description)}
+{text(topic.description)}
 
 {len(questions)} questions · {counts.get('answered', 0)} answered · {counts.get('unanswered', 0)} unanswered
 
@@ -180,7 +199,7 @@ description: {topic.description} {len(questions)} interview questions with answe
 
 def topics_index(taxonomy: Taxonomy, questions: list[Question]) -> str:
     per_topic = Counter(q.topic for q in questions)
-    rows = "\n".join(f"| [{esc(t.title)}](../questions/{t.id}/index.md) | {esc(t.description)} | {per_topic.get(t.id, 0)} |"
+    rows = "\n".join(f"| [{text(t.title)}](../questions/{t.id}/index.md) | {text(t.description)} | {per_topic.get(t.id, 0)} |"
                      for t in taxonomy.topics)
     return f"""---
 title: All topics
@@ -196,7 +215,7 @@ title: All topics
 
 def tags_index(taxonomy: Taxonomy, questions: list[Question]) -> str:
     per_tag = Counter(t for q in questions for t in q.tags)
-    rows = "\n".join(f"| [`{t.id}`]({t.id}.md) | {esc(t.description)} | {per_tag.get(t.id, 0)} |"
+    rows = "\n".join(f"| [`{t.id}`]({t.id}.md) | {text(t.description)} | {per_tag.get(t.id, 0)} |"
                      for t in sorted(taxonomy.tags, key=lambda t: t.id) if per_tag.get(t.id))
     return f"""---
 title: Tags
@@ -205,27 +224,23 @@ description: Every tag in the question bank with the questions that carry it.
 
 # Tags
 
-Each tag has its own page; the full listing below is kept by Material's tags plugin.
+Each tag has its own page with the questions that carry it.
 
 | Tag | Meaning | Questions |
 |---|---|--:|
 {rows}
-
-## All tagged questions
-
-<!-- material/tags -->
 """
 
 
 def tag_page(tag_id: str, description: str, questions: list[Question], topics: dict[str, Topic]) -> str:
     return f"""---
-title: "Tag: {tag_id}"
-description: "{esc(description)} — {len(questions)} interview questions."
+title: {meta(f"Tag: {tag_id}")}
+description: {meta(f"{description} — {len(questions)} interview questions.")}
 ---
 
-# Tag: `{tag_id}`
+# Tag: <code>{text(tag_id)}</code>
 
-{esc(description)}
+{text(description)}
 
 {question_list(questions, "../../", topics, show_tags=False)}"""
 
@@ -252,12 +267,12 @@ def sources_page(sources: list[Source], questions: list[Question]) -> str:
     reviewed = sum(bool(q.reviewed) for q in questions)
     blocks = []
     for s in sources:
-        blocks.append(f"""## {esc(s.title)} {{ #{s.id} }}
+        blocks.append(f"""## {text(s.title)} {{ #{s.id} }}
 
-- **Attribution shown on answers:** {esc(s.attribution)}
-- **Author / owner:** {esc(s.author)}
-- **Where it came from:** {esc(s.origin)}
-- **Licence:** {esc(s.licence)}
+- **Attribution shown on answers:** {text(s.attribution)}
+- **Author / owner:** {text(s.author)}
+- **Where it came from:** {text(s.origin)}
+- **Licence:** {text(s.licence)}
 - **Questions from it:** {per_source.get(s.id, 0)} (seed file `seeds/{s.seed}`, format `{s.format}`)
 """)
     return f"""---
@@ -289,7 +304,7 @@ foot of the page. {reviewed} of {len(questions)} questions have been reviewed.
 ## Removal on request
 
 If you own one of these sources and want your text attributed differently or removed,
-open an issue titled "Removal request: <source>" on the repository (or use the
+open an issue titled "Removal request: &lt;source&gt;" on the repository (or use the
 **Report a problem** link on any question page). We remove or rewrite the affected answers
 in the next release, and we do so without asking you for a reason.
 
@@ -312,12 +327,12 @@ def attribution(sid: str, edited: bool, sources: dict[str, Source], prefix: str,
     """The line under an answer heading: whose text it is, and whether anyone changed it."""
     src = sources.get(sid)
     if src is not None:
-        who = f'<a href="{prefix}sources/#{esc(src.id)}">{esc(src.title)}</a>'
+        who = f'<a href="{prefix}sources/#{esc(src.id)}">{text(src.title)}</a>'
         if edited:
             changes = f' (<a href="{esc(history)}">see what changed</a>)' if history else ""
             return (f'<p class="qb-attribution qb-attribution--edited">Source: {who}, edited by the project{changes}. '
-                    f"{esc(src.attribution)}</p>")
-        return f'<p class="qb-attribution qb-attribution--source">Source: {who}, quoted as imported. {esc(src.attribution)}</p>'
+                    f"{text(src.attribution)}</p>")
+        return f'<p class="qb-attribution qb-attribution--source">Source: {who}, quoted as imported. {text(src.attribution)}</p>'
     if sid == "project":
         return ('<p class="qb-attribution qb-attribution--project">Written for this site by the project\'s editors '
                 f'(<a href="{prefix}sources/#how-answers-are-attributed">how answers are attributed</a>).</p>')
@@ -339,12 +354,12 @@ def provenance(q: Question, sources: dict[str, Source], prefix: str, history: st
     asked = []
     for o in q.origins:
         src = sources.get(o.source)
-        name = esc(src.title) if src else esc(o.source)
+        name = text(src.title) if src else esc(o.source)
         asked.append(f'<a href="{prefix}sources/#{esc(o.source)}">{name}</a>'
                      f' <span class="qb-seed-line">(seed line {o.line})</span>')
     parts.append(("asked in " + "; ".join(asked)) if asked else "added by a contributor")
     if q.reviewed:
-        parts.append(f'last reviewed <time datetime="{esc(q.reviewed)}">{esc(format_date(q.reviewed))}</time>')
+        parts.append(f'last reviewed <time datetime="{esc(q.reviewed)}">{text(format_date(q.reviewed))}</time>')
     else:
         parts.append("not reviewed yet")
     if history:
@@ -370,13 +385,13 @@ def redirect(q: Question, old: str, site_url: str) -> str:
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<title>{esc(q.title)}</title>
+<title>{text(q.title)}</title>
 <meta name="robots" content="noindex">
 {canonical}
 <meta http-equiv="refresh" content="0; url={esc(target)}">
 </head>
 <body>
-<p>This question has moved: <a href="{esc(target)}">{esc(q.title)}</a>.</p>
+<p>This question has moved: <a href="{esc(target)}">{text(q.title)}</a>.</p>
 </body>
 </html>
 """

@@ -1,10 +1,14 @@
-"""The last line of defence: question pages are sanitized after rendering.
+"""The output gate: one allow-list for every page the build writes and for the Anki deck.
 
-Bank files come from pull requests.  ``qbank validate`` rejects raw HTML outside a small
-safe list, but the build must never publish active content even from a file that
-skipped validation, so every question page's HTML is cleaned with nh3 (ammonia) *after*
-math rendering, in ``on_page_content``.  The allow-list is what Python-Markdown,
-pymdownx, Material and KaTeX produce for our content:
+Bank files, notebooks, data files and plain pages come from pull requests.  ``qbank
+validate`` rejects raw HTML outside a small safe list, but the site must never publish
+active content even when a trick slips past it, so every page's HTML -- question,
+generated, plain Markdown, notebook -- is cleaned with nh3 (ammonia) *after* math
+rendering, in ``on_page_content``, and so are the HTML fields of the Anki deck.  Beyond
+cleaning, :func:`removed` tells what the gate had to take out: the build refuses a page
+from which anything was removed (a bank file that needed cleaning is a bad bank file).
+
+The allow-list is what Python-Markdown, pymdownx, Material and KaTeX produce for our content:
 
 * headings with ids and their permalinks, lists, tables, code (pymdownx.highlight),
   admonitions and details, footnotes, tabbed sets and task lists (radio / checkbox
@@ -13,7 +17,11 @@ pymdownx, Material and KaTeX produce for our content:
 * KaTeX's HTML output: spans with classes and inline styles, and its SVG (``svg``,
   ``path``, ``line``).  Inline styles keep only the properties KaTeX writes, with
   plain length/colour values and ``position: relative`` (so nothing can cover the page);
-* links and images with http(s), mailto or relative URLs only.
+* links and images with http(s), mailto or relative URLs only;
+* classes: any, except Material's own layout classes (``md-*``), of which only
+  :data:`MATERIAL_CLASSES` may appear in content -- ``md-consent__overlay`` and friends are
+  fixed-position layers that would cover the page without a line of script.  ``qb-*`` are
+  this site's classes (docs/assets/stylesheets), none of which positions anything.
 
 Everything else -- ``<script>``, ``<style>``, ``<iframe>``, ``<object>``, forms, event
 handlers, ``javascript:``/``data:`` URLs -- is removed (script and style with their
@@ -23,10 +31,12 @@ content).  Comments are dropped too.
 from __future__ import annotations
 
 import re
+from collections import Counter
+from html.parser import HTMLParser
 
 import nh3
 
-__all__ = ["sanitize_html", "clean_style"]
+__all__ = ["MATERIAL_CLASSES", "clean_style", "removed", "sanitize_html"]
 
 _TEXT = """
 a abbr b blockquote br caption cite code col colgroup dd del details dfn div dl dt em figcaption figure
@@ -37,8 +47,8 @@ TAGS = frozenset(_TEXT.split()) | {"svg", "path", "line"}
 
 ATTRIBUTES: dict[str, set[str]] = {
     "*": {"class", "id", "title", "lang", "dir", "role", "aria-hidden", "aria-label"},
-    "a": {"href", "name"},
-    "img": {"src", "alt", "width", "height", "loading"},
+    "a": {"href", "name", "download"},
+    "img": {"src", "alt", "width", "height", "loading", "decoding"},
     "td": {"colspan", "rowspan", "align", "style"},
     "th": {"colspan", "rowspan", "align", "style"},
     "col": {"span"},
@@ -68,6 +78,14 @@ _SAFE_VALUE = re.compile(
     rf"(?:{_LENGTH})(?:\s+{_LENGTH}){{0,3}}|#[0-9a-fA-F]{{3,8}}|[a-zA-Z]+|rgba?\([\d\s.,%]+\)"
 )
 URL_SCHEMES = {"http", "https", "mailto"}
+# The only Material classes content may carry (buttons, as our pages and CONTRIBUTING use them).
+MATERIAL_CLASSES = frozenset({"md-button", "md-button--primary"})
+
+
+def clean_class(value: str) -> str | None:
+    """Drop Material's layout classes (md-*) other than the buttons; None if nothing is left."""
+    kept = [c for c in value.split() if not c.startswith("md-") or c in MATERIAL_CLASSES]
+    return " ".join(kept) if kept else None
 
 
 def clean_style(value: str) -> str | None:
@@ -87,6 +105,8 @@ def clean_style(value: str) -> str | None:
 def _filter(tag: str, attr: str, value: str) -> str | None:
     if attr == "style":
         return clean_style(value)
+    if attr == "class":
+        return clean_class(value)
     return value
 
 
@@ -112,3 +132,55 @@ def _clean(html: str) -> str:
         link_rel=None,
         strip_comments=True,
     )
+
+
+class _Inventory(HTMLParser):
+    """Elements and attributes of a fragment, as a browser would see them (entities decoded)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: Counter[str] = Counter()
+        self.attrs: Counter[tuple[str, str, str]] = Counter()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags[tag] += 1
+        for name, value in attrs:
+            self.attrs[(tag, name, _canonical(name, value or ""))] += 1
+
+    handle_startendtag = handle_starttag
+
+
+def _canonical(name: str, value: str) -> str:
+    if name == "style":
+        return ";".join(sorted(d.replace(" ", "") for d in value.split(";") if d.strip()))
+    if name == "class":
+        return " ".join(value.split())
+    return value
+
+
+def _inventory(html: str) -> _Inventory:
+    inv = _Inventory()
+    inv.feed(html)
+    inv.close()
+    return inv
+
+
+def removed(before: str, after: str | None = None) -> list[str]:
+    """What the gate took out of ``before`` (``after`` = its sanitized form), described for a
+    contributor: ``<script>``, ``onerror= on <img>``, ``class="md-consent__overlay" on <p>``.
+    Comments are not counted: they never reach a reader either way."""
+    after = sanitize_html(before) if after is None else after
+    b, a = _inventory(before), _inventory(after)
+    lost: list[str] = []
+    for tag, n in sorted(b.tags.items()):
+        if a.tags[tag] < n:
+            lost.append(f"<{tag}>")
+    gone = {t.strip("<>") for t in lost}
+    for (tag, name, value), n in sorted(b.attrs.items()):
+        if tag in gone or a.attrs[(tag, name, value)] >= n:
+            continue
+        if name == "style" and a.attrs[(tag, name, _canonical(name, clean_style(value) or ""))] >= n:
+            continue
+        shown = f'{name}="{value[:40]}"' if name in ("class", "href", "src", "style") else f"{name}="
+        lost.append(f"{shown} on <{tag}>")
+    return lost
