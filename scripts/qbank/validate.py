@@ -36,6 +36,7 @@ import bisect
 import datetime
 import difflib
 import html as _html
+import json
 import os
 import posixpath
 import re
@@ -43,7 +44,7 @@ import time
 from collections import defaultdict
 from itertools import combinations
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -55,7 +56,8 @@ from .bank import ANSWER_HEADING, DIFFICULTIES, FIELD_ORDER, PROJECT, QUESTIONS_
 from .classify import Taxonomy
 from .dedupe import BLOCK_TOKENS, MAX_POSTING, MERGE_THRESHOLD, Overrides, question_key, question_shape
 from .dedupe import _unmatched_words
-from .source import Source, load_sources
+from . import safeyaml
+from .source import Source, SourceError, load_sources
 
 __all__ = [
     "CODES",
@@ -80,6 +82,9 @@ CODES: dict[str, tuple[str, str]] = {
     "QB105": ("mojibake", "the text was decoded with the wrong encoding; retype the garbled characters"),
     "QB106": ("file-too-large", "keep a question under the limit: shorten it or link to a notebook"),
     "QB107": ("misplaced-file", "bank files live at docs/questions/<topic>/<slug>.md; use `qbank new` to create one"),
+    "QB108": ("symbolic-link", "commit the file itself: a link could publish anything on the build machine (its environment, /etc/passwd)"),
+    "QB109": ("file-type-not-allowed", "docs/ holds Markdown pages, docs/questions/**.md, docs/notebooks/*.ipynb and images "
+              "(png, jpg, gif, webp) under docs/assets/images/; HTML, SVG and other files can carry script"),
     "QB201": ("no-front-matter", "the file must start with a '---' line, the YAML fields, then a closing '---' line"),
     "QB202": ("front-matter-not-closed", "end the front matter with a line holding only '---'"),
     "QB203": ("yaml-syntax", "quote values that contain ': ' or start with a special character (\"...\")"),
@@ -102,6 +107,7 @@ CODES: dict[str, tuple[str, str]] = {
     "QB220": ("bad-origin", "origins are written by `qbank import`; leave them as they were (or [] for a new question)"),
     "QB221": ("bad-title", "the title is the question itself, on one line"),
     "QB222": ("bad-reviewed-date", "write the date of the review as YYYY-MM-DD, e.g. reviewed: 2026-12-02"),
+    "QB224": ("yaml-limit", "write the front matter out in full: YAML anchors and aliases (&a, *a) are not allowed"),
     "QB223": ("bad-redirect", "redirect_from lists old bank paths (questions/<topic>/<slug>.md) that no file uses any more"),
     "QB301": ("answered-without-answer", "write an answer under '## Answer (source: community)', or set `status: unanswered`"),
     "QB302": ("unanswered-with-answer", "set `status: answered`"),
@@ -115,6 +121,7 @@ CODES: dict[str, tuple[str, str]] = {
     "QB309": ("attribution-mismatch", "an answer under a source's id must be that source's text as imported; if you changed it, "
               "head it '## Answer (source: ID, edited)' (and say what changed in an Editor's note), or attribute your own "
               "text to `community`"),
+    "QB311": ("heading-ends-answer", "a '## ' heading ends the answer (the study card stops there); use '### ' inside an answer"),
     "QB310": ("not-from-this-source", "only a source this question was imported from (see `origins:`) can be credited; "
               "attribute your own text to `community`"),
     "QB401": ("unbalanced-math", "close the formula: \\( ... \\) inline, \\[ ... \\] on its own line"),
@@ -129,6 +136,11 @@ CODES: dict[str, tuple[str, str]] = {
     "QB504": ("html-tag-not-allowed", "use Markdown; the few allowed tags are listed in CONTRIBUTING.md"),
     "QB505": ("inline-style", "inline styles are not allowed; the site's theme does the styling"),
     "QB506": ("html-attribute-not-allowed", "allowed attributes: href, src, alt, title, width, height, colspan, rowspan, align, open"),
+    "QB507": ("class-not-allowed", "the site's own classes (md-*, qb-*) are reserved, except md-button and md-button--primary; "
+              "other classes are fine"),
+    "QB508": ("notebook-output-not-allowed", "notebook outputs may be text, images (PNG/JPEG) and errors; re-run the cell so it "
+              "prints text or plots instead of HTML, Markdown, SVG or JavaScript"),
+    "QB801": ("bad-data-file", "fix the entry named in the message; the file's header comment says how entries are written"),
     "QB601": ("broken-link", "link to an existing .md file, relative to this file (e.g. ../topic/slug.md)"),
     "QB602": ("missing-anchor", "the #anchor must be a heading on the target page (answers are #answer-1, #answer-2, ...)"),
     "QB603": ("non-http-link", "external links must start with https:// (or http://)"),
@@ -142,6 +154,7 @@ CODES: dict[str, tuple[str, str]] = {
 }
 
 MAX_BYTES = 64 * 1024
+NOTEBOOK_MAX_BYTES = 4 * 1024 * 1024
 ID_RE = re.compile(r"q-[0-9a-f]{7}")
 REQUIRED = ("id", "title", "topic", "tags", "difficulty", "status")
 KNOWN_FIELDS = frozenset(FIELD_ORDER)
@@ -150,6 +163,7 @@ MAX_TAGS = 5
 MAX_TITLE = 300
 NOTEBOOK_RE = re.compile(r"notebooks/[A-Za-z0-9][A-Za-z0-9._-]*\.ipynb")
 # `community`, or `community @handle` (GitHub user-name rules): credit without a new source.
+HTML_IN_TEXT = re.compile(r"<[A-Za-z/!?]")
 REDIRECT_RE = re.compile(r"questions/[a-z0-9][a-z0-9-]*/[a-z0-9][a-z0-9-]*\.md")
 COMMUNITY_RE = re.compile(r"community(?: @[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38})?")
 MAX_PER_CODE = 20  # per file: the first 20 control characters say enough
@@ -207,6 +221,11 @@ LOOSE_ANSWER = re.compile(r" {0,3}#{1,6}[ \t]*answers?\b", re.I)
 TAG_START = re.compile(r"<(/?)([A-Za-z][^\s/>]*)")
 LINK_START = re.compile(r"(!?)\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(")
 REF_DEF = re.compile(r"^ {0,3}\[(?!\^)([^\]\n]+)\]:[ \t]*(<[^>\n]*>|\S+)", re.M)
+ATTR_BLOCK = re.compile(r"\{:?[ \t]*([^{}\n]*)\}")
+ATTR_CLASS = re.compile(r"(?:^|[\s])\.([A-Za-z_][\w-]*)")
+# Material's (md-*) and our (qb-*) classes drive layout: md-consent__overlay covers the page.
+RESERVED_CLASS_PREFIXES = ("md-", "qb-")
+ALLOWED_RESERVED_CLASSES = frozenset({"md-button", "md-button--primary"})
 ATTR_LIST = re.compile(r"\{:?[ \t]*([^{}\n]*=[^{}\n]*)\}")
 ATTR_PAIR = re.compile(r"([^\s=\"'{}]+)[ \t]*=[ \t]*(\"[^\"]*\"|'[^']*'|[^\s}]+)")
 SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):")
@@ -300,6 +319,7 @@ class Context:
     keep_apart: list[list[str]]
     node_modules: Path
     generated: set[str] = field(default_factory=set)  # pages the build adds (set per run)
+    data_problems: list[Problem] = field(default_factory=list)  # data/*.yml, seeds/sources.yml
     _docs_files: set[str] | None = None
     _imported: dict[tuple[str, int], str] | None = None
 
@@ -324,20 +344,34 @@ class Context:
 
     @classmethod
     def load(cls, root: Path, docs: Path | None = None, taxonomy: Taxonomy | None = None) -> Context:
-        topics, tags = _vocabulary(root / "data") if taxonomy is None else (
-            {t.id for t in taxonomy.topics}, {t.id for t in taxonomy.tags})
-        sources = {s.id: s for s in load_sources(root / "seeds" / "sources.yml")}
-        overrides = Overrides.load(root / "data" / "dedupe.yml")
-        env = os.environ.get("QBANK_NODE_MODULES")
+        """Load the vocabularies and sources.  A broken data file never raises: it becomes a
+        QB801 problem (and empty vocabularies), so `qbank validate` and the build report it."""
         root = root.resolve()
+        problems = check_data(root, taxonomy)
+        topics: set[str] = set()
+        tags: set[str] = set()
+        if taxonomy is not None:
+            topics, tags = {t.id for t in taxonomy.topics}, {t.id for t in taxonomy.tags}
+        elif not any(p.rel.startswith("data/t") for p in problems):
+            topics, tags = _vocabulary(root / "data")
+        try:
+            sources = {s.id: s for s in load_sources(root / "seeds" / "sources.yml")}
+        except SourceError:
+            sources = {}
+        try:
+            keep_apart = Overrides.load(root / "data" / "dedupe.yml").keep_apart
+        except ValueError:
+            keep_apart = []
+        env = os.environ.get("QBANK_NODE_MODULES")
         return cls(
             root=root,
             docs=(docs or root / "docs").resolve(),
             topics=topics,
             tags=tags,
             sources=sources,
-            keep_apart=overrides.keep_apart,
+            keep_apart=keep_apart,
             node_modules=Path(env).expanduser() if env else root / "node_modules",
+            data_problems=problems,
         )
 
     def docs_files(self) -> set[str]:
@@ -358,6 +392,41 @@ class Context:
         pages |= {f"questions/{t}/index.md" for t in self.topics}
         pages |= {f"tags/{t}.md" for t in used & self.tags}
         self.generated = pages
+
+
+DATA_LINE = re.compile(r"\bline (\d+)\b")
+
+
+def check_data(root: Path, taxonomy: Taxonomy | None = None) -> list[Problem]:
+    """data/topics.yml, data/tags.yml, data/dedupe.yml and seeds/sources.yml, loaded the way the
+    build loads them (full schema, YAML limits); each problem located at its file (and line,
+    when the loader names one)."""
+    problems: list[Problem] = []
+
+    def add(path: str, err: Exception) -> None:
+        text = str(err)
+        for line in text.splitlines() or [text]:
+            prefix = re.match(r"(?:[^:\n]*?" + re.escape(Path(path).name) + r")(?::(\d+))?:\s*", line)
+            msg = line[prefix.end():] if prefix else line
+            where = (prefix.group(1) if prefix and prefix.group(1) else None) or (
+                m.group(1) if (m := DATA_LINE.search(line)) else None)
+            problems.append(Problem(path, int(where) if where else 1, 1, "QB801", msg, CODES["QB801"][1]))
+
+    if taxonomy is None:
+        try:
+            Taxonomy.load(root / "data")
+        except (ValueError, OSError) as err:
+            path = getattr(err, "path", "data/topics.yml")
+            add(_under(Path(path).resolve(), root) or str(path), err)
+    try:
+        load_sources(root / "seeds" / "sources.yml")
+    except SourceError as err:
+        add("seeds/sources.yml", err)
+    try:
+        Overrides.load(root / "data" / "dedupe.yml")
+    except ValueError as err:
+        add("data/dedupe.yml", err)
+    return problems
 
 
 def _vocabulary(data: Path) -> tuple[set[str], set[str]]:
@@ -461,7 +530,7 @@ def _under(path: Path, folder: Path) -> str | None:
 # -- QB1xx: the file itself -----------------------------------------------------------------
 
 
-def check_file(doc: Doc, raw: bytes, ctx: Context) -> bool:
+def check_file(doc: Doc, raw: bytes, ctx: Context, location: bool = True) -> bool:
     """Encoding, invisible characters, size and location.  Returns False when the text
     cannot be decoded (nothing else can be checked then)."""
     if len(raw) > MAX_BYTES:
@@ -494,7 +563,8 @@ def check_file(doc: Doc, raw: bytes, ctx: Context) -> bool:
     for m in MOJIBAKE.finditer(text):
         what = "replacement character U+FFFD (a character was lost)" if m.group() == "\ufffd" else f"{m.group()!r}"
         doc.add("QB105", m.start(), f"mojibake: {what}")
-    check_location(doc, ctx)
+    if location:
+        check_location(doc, ctx)
     return True
 
 
@@ -531,6 +601,11 @@ def parse_front_matter(doc: Doc) -> bool:
     doc.body_offset = min(end + 5, len(text))
     doc.body = text[doc.body_offset:]
     source = text[4:end + 1] if end >= 4 else ""
+    try:
+        safeyaml.check(source, MAX_BYTES)
+    except safeyaml.YamlLimitError as err:
+        doc.add("QB224", (err.line + 1, err.column) if err.line > 1 or err.column > 1 else (2, 1), err.message)
+        return True
     try:
         loader = yaml.CSafeLoader(source) if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader(source)
         try:
@@ -592,7 +667,8 @@ def check_fields(doc: Doc, ctx: Context) -> None:
 
     def wrong(key: str, expected: str) -> None:
         value = meta[key]
-        doc.add("QB206", doc.field_pos(key), f"'{key}' must be {expected}, not {type(value).__name__} {value!r:.60}",
+        doc.add("QB206", doc.field_pos(key), f"'{key}' must be {expected}, not {type(value).__name__} "
+                f"{safeyaml.short_repr(value)}",
                 "quote text values (\"...\"); lists are '- item' lines under the field" if expected.startswith("a list")
                 else "quote the value (\"...\") so YAML reads it as text")
 
@@ -618,6 +694,7 @@ def check_fields(doc: Doc, ctx: Context) -> None:
     if "origins" in meta and meta["origins"] is not None and not isinstance(meta["origins"], list):
         wrong("origins", "a list of {source, seed, line, question}")
 
+    check_values(doc, meta)
     qid = meta.get("id")
     if isinstance(qid, str) and not ID_RE.fullmatch(qid):
         doc.add("QB209", doc.field_pos("id"), f"id {qid!r} is not of the form q-1a2b3c4")
@@ -629,6 +706,11 @@ def check_fields(doc: Doc, ctx: Context) -> None:
             doc.add("QB221", doc.field_pos("title"), f"title is {len(title)} characters long (at most {MAX_TITLE})")
         elif "\n" in title.strip():
             doc.add("QB221", doc.field_pos("title"), "title spans several lines")
+        elif HTML_IN_TEXT.search(title):
+            doc.add("QB221", doc.field_pos("title"), "the title contains HTML markup; titles are plain text everywhere")
+    for i, alias in enumerate(_list(meta, "aliases")):
+        if isinstance(alias, str) and HTML_IN_TEXT.search(alias):
+            doc.add("QB221", doc.field_pos("aliases", i), "an alias contains HTML markup; aliases are plain text")
     topic = meta.get("topic")
     if isinstance(topic, str) and topic not in ctx.topics:
         doc.add("QB211", doc.field_pos("topic"), f"unknown topic '{topic}'",
@@ -665,6 +747,25 @@ def check_fields(doc: Doc, ctx: Context) -> None:
                 doc.add("QB219", doc.field_pos("flags", i), f"unknown flag '{flag}' (known: {', '.join(KNOWN_FLAGS)})")
     check_origins(doc, ctx)
     check_path_matches(doc, ctx)
+
+
+def check_values(doc: Doc, meta: dict) -> None:
+    """Invisible characters hidden in YAML escapes ("\u202e", "\x07") are as bad as raw ones."""
+    def walk(value: Any, key: str, index: int | None, depth: int = 0) -> None:
+        if isinstance(value, str):
+            m = CONTROL.search(value)
+            if m:
+                doc.add("QB103", doc.field_pos(key, index),
+                        f"control character U+{ord(m.group()):04X} in the value of '{key}' (written as a YAML escape)")
+        elif isinstance(value, list) and depth < 3:
+            for i, item in enumerate(value[:200]):
+                walk(item, key, i if depth == 0 else index, depth + 1)
+        elif isinstance(value, dict) and depth < 3:
+            for item in list(value.values())[:50]:
+                walk(item, key, index, depth + 1)
+
+    for key, value in list(meta.items())[:100]:
+        walk(value, str(key), None)
 
 
 def check_reviewed(doc: Doc, value: Any) -> None:
@@ -857,6 +958,9 @@ def check_answers(doc: Doc, ctx: Context, fences: Sequence[Fence] = ()) -> None:
                     reported_outside = True
                 if level == 1:
                     doc.add("QB307", base + offset, "level-1 heading in the body")
+                elif level == 2 and in_answer:
+                    doc.add("QB311", base + offset, f"'{original.strip()[:60]}' is a level-2 heading inside an answer: "
+                            "the site and the study card end the answer there")
                 elif level > prev_level + 1 and in_answer:
                     doc.add("QB308", base + offset, f"heading level {level} follows level {prev_level}")
                 prev_level = level
@@ -1115,11 +1219,17 @@ def check_html(doc: Doc, ctx: Context, bank: dict[str, Doc]) -> None:
                 else:
                     doc.add("QB506", where, f"attribute '{name}' is not allowed on <{tag.name}>")
             elif name in URL_ATTRS and value is not None:
-                check_url(doc, ctx, bank, value, where, image=(tag.name == "img"))
+                check_url(doc, ctx, bank, value, where, image=(tag.name == "img"), raw_html=True)
         if tag.name == "img":
             alt = next((v for k, v, _ in tag.attrs if k == "alt"), None)
             if not (alt or "").strip():
                 doc.add("QB605", at, "<img> has no alt text", "add alt=\"what the image shows\"")
+    for m in ATTR_BLOCK.finditer(doc.masked):
+        for c in ATTR_CLASS.finditer(m.group(1)):
+            name = c.group(1)
+            if name.startswith(RESERVED_CLASS_PREFIXES) and name not in ALLOWED_RESERVED_CLASSES:
+                doc.add("QB507", base + m.start(1) + c.start(1) - 1, f"class '{name}' in an attribute list is reserved for "
+                        "the site's own layout")
     for m in ATTR_LIST.finditer(doc.masked):
         for p in ATTR_PAIR.finditer(m.group(1)):
             key, value = p.group(1).lower(), p.group(2).strip("\"'")
@@ -1187,7 +1297,8 @@ def check_links(doc: Doc, ctx: Context, bank: dict[str, Doc]) -> None:
         check_url(doc, ctx, bank, url.strip("<>"), base + m.start(2), image=False)
 
 
-def check_url(doc: Doc, ctx: Context, bank: dict[str, Doc], url: str, where: int, image: bool) -> None:
+def check_url(doc: Doc, ctx: Context, bank: dict[str, Doc], url: str, where: int, image: bool,
+              raw_html: bool = False) -> None:
     what = "image" if image else "link"
     a_what = "an image" if image else "a link"
     scheme = _scheme(url)
@@ -1218,6 +1329,9 @@ def check_url(doc: Doc, ctx: Context, bank: dict[str, Doc], url: str, where: int
         if frag and not image:
             _check_anchor(doc, frag, doc, where)
         return
+    if raw_html:
+        _check_raw_html_url(doc, ctx, bank, clean, path, where, image)
+        return
     target = posixpath.normpath(posixpath.join(posixpath.dirname(doc.docs_rel), path))
     if target == ".." or target.startswith("../"):
         doc.add("QB601", where, f"{what} {clean!r:.80} points outside the site (docs/)")
@@ -1242,6 +1356,39 @@ def check_url(doc: Doc, ctx: Context, bank: dict[str, Doc], url: str, where: int
         return
     if target not in files:
         doc.add("QB601", where, f"link target docs/{target} does not exist")
+
+
+def _page_dir(docs_rel: str) -> str:
+    """The folder a page is served from: questions/t/x.md -> questions/t/x (directory URLs)."""
+    stem = docs_rel[: -len(".md")] if docs_rel.endswith(".md") else docs_rel
+    return posixpath.dirname(stem) if posixpath.basename(stem) == "index" else stem
+
+
+def _check_raw_html_url(doc: Doc, ctx: Context, bank: dict[str, Doc], clean: str, path: str, where: int,
+                        image: bool) -> None:
+    """MkDocs rewrites Markdown links, never raw HTML: the browser resolves those against the
+    page's URL (one folder deeper than its .md file), and they must name the built URL."""
+    assert doc.docs_rel is not None
+    target = posixpath.normpath(posixpath.join(_page_dir(doc.docs_rel), path))
+    if target == ".." or target.startswith("../"):
+        doc.add("QB601", where, f"{clean!r:.80} points outside the site (raw HTML links are relative to the page's URL, "
+                f"docs/{_page_dir(doc.docs_rel)}/)")
+        return
+    files = ctx.docs_files()
+    if image:
+        if target not in files:
+            doc.add("QB604", where, f"image docs/{target} does not exist (raw HTML is relative to the page's URL, "
+                    f"docs/{_page_dir(doc.docs_rel)}/)")
+        return
+    if path.endswith(".md"):
+        doc.add("QB608", where, f"raw HTML link {clean!r:.80} names a .md file, which MkDocs does not rewrite in HTML",
+                "use a Markdown link [text](page.md), which MkDocs turns into the page's URL")
+        return
+    pages = {f"{target}.md", f"{target}/index.md"}
+    if target in files or any(p in files or p in bank or p in ctx.generated for p in pages):
+        return
+    doc.add("QB601", where, f"raw HTML link {clean!r:.80} leads to docs/{target}, which is neither a page nor a file "
+            f"(raw HTML is relative to the page's URL, docs/{_page_dir(doc.docs_rel)}/)")
 
 
 def _check_anchor(doc: Doc, frag: str, target: Doc | None, where: int, target_path: str | None = None,
@@ -1507,6 +1654,9 @@ def load_doc(path: Path, ctx: Context, selected: bool = True) -> Doc:
     """Read and parse one file, with every file- and front-matter-level problem."""
     docs_rel = _under(path, ctx.docs)
     doc = Doc(path, _under(path, ctx.root) or path.as_posix(), docs_rel, selected)
+    if path.is_symlink():
+        doc.add("QB108", (1, 1), f"{doc.rel} is a symbolic link (to {os.readlink(path)})")
+        return doc
     try:
         raw = path.read_bytes()
     except OSError as err:
@@ -1517,15 +1667,135 @@ def load_doc(path: Path, ctx: Context, selected: bool = True) -> Doc:
     return doc
 
 
-def check_body(doc: Doc, ctx: Context, bank: dict[str, Doc]) -> None:
-    if not doc.text.startswith("---\n") or doc.body_offset == 0:
+def check_body(doc: Doc, ctx: Context, bank: dict[str, Doc], answers: bool = True) -> None:
+    if answers and (not doc.text.startswith("---\n") or doc.body_offset == 0):
         return
     fences = scan_body(doc)
     check_fences(doc, fences)
     find_math(doc)
-    check_answers(doc, ctx, fences)
+    if answers:
+        check_answers(doc, ctx, fences)
     check_html(doc, ctx, bank)
     check_links(doc, ctx, bank)
+
+
+# -- everything else under docs/ ----------------------------------------------------------------
+
+IMAGE_TYPES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif"})
+SITE_CODE = {"assets/javascripts": ".js", "assets/stylesheets": ".css"}
+NOTEBOOK_OUTPUTS = frozenset({"text/plain", "image/png", "image/jpeg"})
+
+
+def scan_docs(ctx: Context) -> tuple[list[Doc], list[Path], list[Path]]:
+    """Walk docs/ without following links: (problems as docs, Markdown pages, notebooks).
+
+    Everything under docs/ is published as it is, so only what the site needs may be there:
+    symbolic links never (they could publish the build machine's files), HTML and SVG never
+    (they can run script), Markdown pages and notebooks are checked like bank files.
+    """
+    found: list[Doc] = []
+    pages: list[Path] = []
+    notebooks: list[Path] = []
+    for folder, dirs, files in os.walk(ctx.docs, followlinks=False):
+        here = Path(folder)
+        rel_dir = _under(here, ctx.docs) or ""
+        for name in sorted(dirs):
+            if (here / name).is_symlink():
+                doc = Doc(here / name, _under(here / name, ctx.root) or name, f"{rel_dir}/{name}".lstrip("/"))
+                doc.add("QB108", (1, 1), f"{doc.rel}/ is a symbolic link to a folder (to {os.readlink(here / name)})")
+                found.append(doc)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (here / d).is_symlink())
+        for name in sorted(files):
+            if name.startswith("."):
+                continue  # MkDocs never publishes dotfiles
+            path = here / name
+            rel = f"{rel_dir}/{name}".lstrip("/")
+            ext = path.suffix.lower()
+            if path.is_symlink():
+                doc = Doc(path, _under(path, ctx.root) or rel, rel)
+                doc.add("QB108", (1, 1), f"{doc.rel} is a symbolic link (to {os.readlink(path)})")
+                found.append(doc)
+            elif rel.startswith("questions/") and ext == ".md":
+                continue  # bank files: bank_paths()
+            elif ext == ".md":
+                pages.append(path)
+            elif ext == ".ipynb" and rel_dir == "notebooks":
+                notebooks.append(path)
+            elif (ext in IMAGE_TYPES and rel_dir.startswith("assets/images")) or SITE_CODE.get(rel_dir) == ext:
+                continue
+            else:
+                doc = Doc(path, _under(path, ctx.root) or rel, rel)
+                doc.add("QB109", (1, 1), f"docs/{rel}: {ext or 'this kind of'} file is not published from docs/"
+                        + (" (it can run script in the site's origin)" if ext in (".html", ".htm", ".svg", ".xhtml", ".xml", ".js")
+                           else ""))
+                found.append(doc)
+    return found, pages, notebooks
+
+
+def load_page(path: Path, ctx: Context, bank: dict[str, Doc]) -> Doc:
+    """A Markdown page that is not a question: checked for what reaches the reader (HTML,
+    links, math, diagrams); its front matter, if any, is parsed with the same limits."""
+    doc = Doc(path, _under(path, ctx.root) or path.as_posix(), _under(path, ctx.docs))
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        doc.add("QB107", (1, 1), f"cannot read the file: {err.strerror or err}")
+        return doc
+    if not check_file(doc, raw, ctx, location=False):
+        return doc
+    if doc.text.startswith("---\n"):
+        parse_front_matter(doc)
+        if doc.meta is not None:
+            check_values(doc, doc.meta)
+    else:
+        doc.body, doc.body_offset = doc.text, 0
+    check_body(doc, ctx, bank, answers=False)
+    return doc
+
+
+def load_notebook(path: Path, ctx: Context, bank: dict[str, Doc]) -> Doc:
+    """A notebook page: Markdown cells are checked like answers (HTML, links, math); outputs
+    may only be text and raster images (HTML, Markdown, SVG and JavaScript outputs run in the
+    page).  Problems are reported at the cell's line in the .ipynb file."""
+    doc = Doc(path, _under(path, ctx.root) or path.as_posix(), _under(path, ctx.docs))
+    try:
+        raw = path.read_bytes()
+        if len(raw) > NOTEBOOK_MAX_BYTES:
+            doc.add("QB106", (1, 1), f"notebook is {len(raw) // 1024} KiB; the limit is {NOTEBOOK_MAX_BYTES // 1024} KiB")
+            return doc
+        text = raw.decode("utf-8")
+        nb = json.loads(text)
+    except (OSError, UnicodeDecodeError, ValueError) as err:
+        doc.add("QB107", (1, 1), f"cannot read the notebook: {err}")
+        return doc
+    doc.text, doc.line_starts = text, [0] + [m.end() for m in re.finditer("\n", text)]
+    cursor = 0
+    for n, cell in enumerate(nb.get("cells") or [] if isinstance(nb, dict) else [], start=1):
+        if not isinstance(cell, dict):
+            continue
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else str(source)
+        first = json.dumps(source.split("\n", 1)[0])[1:-1] if source else ""
+        at = text.find(first, cursor) if first else -1
+        cursor = at if at >= 0 else cursor
+        line = doc.pos(cursor)[0]
+        if cell.get("attachments"):
+            doc.add("QB508", (line, 1), f"cell {n} has attachments (embedded files are not published)")
+        if cell.get("cell_type") == "markdown":
+            sub = Doc(path, doc.rel, doc.docs_rel)
+            sub.text, sub.line_starts = source, [0] + [m.end() for m in re.finditer("\n", source)]
+            sub.body, sub.body_offset = source, 0
+            fences = scan_body(sub)
+            find_math(sub)
+            check_fences(sub, fences)
+            check_html(sub, ctx, bank)
+            for p in sub.problems:
+                doc.problems.append(replace(p, line=line + p.line - 1, message=f"{p.message} (cell {n})"))
+        for output in cell.get("outputs") or []:
+            kinds = set((output.get("data") or {}) if isinstance(output, dict) else ())
+            for kind in sorted(kinds - NOTEBOOK_OUTPUTS):
+                doc.add("QB508", (line, 1), f"cell {n} has a {kind} output")
+    return doc
 
 
 def bank_paths(docs_dir: Path) -> list[Path]:
@@ -1551,16 +1821,26 @@ def validate(root: Path, paths: Sequence[Path] | None = None, *, docs: Path | No
         for p in paths:
             p = p.resolve()
             selected |= {q for q in p.rglob("*.md") if q.is_file()} if p.is_dir() else {p}
-    all_docs = [load_doc(p, ctx, selected=p in selected) for p in sorted(set(everything) | selected)]
+    stray, pages, notebooks = scan_docs(ctx)
+    bank_files = sorted(p for p in set(everything) | selected if p not in pages and p not in notebooks)
+    all_docs = [load_doc(p, ctx, selected=p in selected) for p in bank_files]
     bank = {d.docs_rel: d for d in all_docs if d.docs_rel}
     ctx.set_generated(all_docs)
     for d in all_docs:
         if d.selected:
             check_body(d, ctx, bank)
-    check_math(all_docs, ctx, renderer)
     check_bank([d for d in all_docs if d.meta is not None and d.docs_rel is not None], ctx)
+    # The rest of docs/ and the data files: on a whole run, or when named.
+    whole = paths is None
+    site = [d for d in stray if whole or d.path in selected]
+    site += [load_page(p, ctx, bank) for p in pages if whole or p in selected]
+    site += [load_notebook(p, ctx, bank) for p in notebooks if whole or p in selected]
+    check_math(all_docs + site, ctx, renderer)
     problems = sorted(p for d in all_docs if d.selected for p in d.problems)
-    return Report(problems, sum(1 for d in all_docs if d.selected), time.perf_counter() - start)
+    problems += sorted(p for d in site for p in d.problems)
+    if whole:
+        problems += ctx.data_problems
+    return Report(problems, sum(1 for d in all_docs if d.selected) + len(site), time.perf_counter() - start)
 
 
 def validate_text(text: str | bytes, ctx: Context, name: str = "questions/foundations/example.md",
