@@ -224,23 +224,31 @@ def export_cmd(
     root = _root()
     if fmt not in ("json", "anki", "csv"):
         _fail(f"unknown export format {fmt!r}", "use --format json, anki or csv")
+    from .export import unsafe_answers
+
+    questions = bank_mod.load_bank(root / "docs")
+    unsafe = unsafe_answers(questions)
+    if unsafe:
+        for line in unsafe:
+            err.print(line, highlight=False)
+        _fail(f"{len(unsafe)} answer(s) hold markup the site never publishes; nothing was exported",
+              "run `qbank validate` and remove the markup it reports")
+    sources = load_sources(root / "seeds" / "sources.yml")
     if fmt in ("anki", "csv"):
         from .anki import write_apkg
         from .csvexport import to_csv
         from .study import read_site_url
 
-        questions, site_url = bank_mod.load_bank(root / "docs"), read_site_url(root)
+        site_url = read_site_url(root)
         if fmt == "anki":
             if output is None:
                 _fail("an Anki package is binary: name the file with -o", "qbank export --format anki -o deck.apkg")
-            n = write_apkg(output, questions, load_sources(root / "seeds" / "sources.yml"), Taxonomy.load(root / "data"),
-                           site_url, docs_dir=root / "docs")
+            n = write_apkg(output, questions, sources, Taxonomy.load(root / "data"), site_url, docs_dir=root / "docs")
             err.print(f"wrote {output} ({n} notes)")
             return
         text = to_csv(questions, site_url)
     else:
-        text = dumps(export_document(bank_mod.load_bank(root / "docs"), load_sources(root / "seeds" / "sources.yml"),
-                                     Taxonomy.load(root / "data")))
+        text = dumps(export_document(questions, sources, Taxonomy.load(root / "data")))
     if output is None:
         sys.stdout.write(text)
         return

@@ -43,6 +43,22 @@ def export_document(questions: list[Question], sources: list[Source], taxonomy: 
     }
 
 
+def unsafe_answers(questions: list[Question]) -> list[str]:
+    """Answers whose rendered HTML the site's gate would have to clean, as ``path: answer N:
+    what``.  Exports carry the answers' Markdown; they are published only if every answer
+    renders to HTML the gate leaves alone (as the build requires of every page)."""
+    from .anki import answer_html
+    from .site.sanitize import removed
+
+    found = []
+    for q in questions:
+        for n, a in enumerate(q.answers, start=1):
+            lost = removed(answer_html(a.markdown))
+            if lost:
+                found.append(f"docs/{q.path.as_posix() if q.path else q.id}: answer {n}: {', '.join(lost[:5])}")
+    return found
+
+
 def dumps(document: dict) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
 

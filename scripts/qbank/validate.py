@@ -1037,6 +1037,12 @@ def find_math(doc: Doc) -> None:
             return m.group()
         tex = m.group("math") if m.group("math") is not None else (
             m.group("math3") if m.group("math3") is not None else m.group("math2"))
+        if not _stands_alone(text, m.start(), m.end()):
+            opener = m.group()[:2] if m.group("math2") is None else "\\begin"
+            doc.add("QB401", base + m.start(), f"display math {opener} ... must be a block of its own: Markdown shows it "
+                    "as raw text inside a paragraph or a list item's first lines",
+                    "put a blank line before and after it; inside a list item, indent it like the item's text "
+                    "(4 spaces per level)")
         doc.formulas.append(Formula(base + m.start(), tex, True))
         spans.append((m.start(), m.end()))
         return _blank(m.group())
@@ -1067,6 +1073,23 @@ def find_math(doc: Doc) -> None:
             msg = f"math opened with '{tok}' is never closed by '{close}' (in the same paragraph)"
         doc.add("QB401", base + m.start(), msg)
     doc.masked = text
+
+
+def _stands_alone(text: str, start: int, end: int) -> bool:
+    """pymdownx.arithmatex reads display math only as a whole Markdown block: nothing but
+    indentation before it on its line, a blank line (or the start) above, nothing after it
+    on its closing line and a blank line (or the end) below."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if text[line_start:start].strip():
+        return False
+    above = text[text.rfind("\n", 0, max(line_start - 1, 0)) + 1:max(line_start - 1, 0)] if line_start else ""
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end == -1 else line_end
+    if text[end:line_end].strip():
+        return False
+    below_end = text.find("\n", line_end + 1)
+    below = text[line_end + 1:len(text) if below_end == -1 else below_end]
+    return not above.strip() and not below.strip()
 
 
 def check_math(docs: Sequence[Doc], ctx: Context, renderer: Any | None) -> None:

@@ -65,6 +65,7 @@ rl.on("line", (line) => {
     return;
   }
   const warnings = [];
+  const untrusted = [];
   try {
     const html = katex.renderToString(req.tex, {
       displayMode: !!req.display,
@@ -72,7 +73,15 @@ rl.on("line", (line) => {
       output,
       // Collect strict-mode notes instead of console.warn-ing them.
       strict: (code, msg) => { warnings.push(`${code}: ${msg}`); return "ignore"; },
+      // \href, \url, \includegraphics, \htmlClass/Id/Style/Data: never trusted. KaTeX would
+      // render them as red error text without throwing, so they are refused here instead.
+      trust: (context) => { untrusted.push(context.command); return false; },
     });
+    if (untrusted.length) {
+      send({ id, error: `${[...new Set(untrusted)].join(", ")} is not allowed in a formula (links, images and HTML ` +
+        "attributes cannot be put in math; write them outside the formula)" });
+      return;
+    }
     send(warnings.length ? { id, html, warnings } : { id, html });
   } catch (e) {
     if (e instanceof katex.ParseError) send({ id, error: e.message });

@@ -27,7 +27,7 @@ from qbank.source import Source, load_sources
 from qbank import study
 from qbank.scheduler import SPEC as STUDY_SPEC
 from qbank.site import notebook_pages, pages
-from qbank.site.math import KatexRenderer, find_tex_line, render_math
+from qbank.site.math import KatexRenderer, find_tex_line, raw_tex, render_math
 from qbank.site.related import related_questions
 from qbank.site.sanitize import removed, sanitize_html
 from qbank.site.vendor import copy_vendor_assets
@@ -252,6 +252,11 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     else:
         html = _typeset(html, page)
     html = _gate(html, page)
+    leaks = raw_tex(html)
+    if leaks:
+        raise PluginError(f"docs/{page.file.src_uri}: {len(leaks)} formula(s) show as raw TeX instead of being typeset, "
+                          f"e.g. …{leaks[0]}…\nhint: display math \\[ … \\] needs a blank line before and after it "
+                          "(run `qbank validate` for the line)")
     study.capture(STATE.by_path.get(page.file.src_uri), page.url, html)  # answers for the study page
     return html
 

@@ -36,9 +36,11 @@ import time
 import weakref
 from collections import deque
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 __all__ = [
+    "raw_tex",
     "KATEX_SCRIPT",
     "KatexError",
     "KatexRenderer",
@@ -309,3 +311,44 @@ def find_tex_line(source: str, tex: str) -> int | None:
         return None
     idx = source.find(first)
     return None if idx < 0 else source.count("\n", 0, idx) + 1
+
+
+class _ProseText(HTMLParser):
+    """The text a reader sees as prose: outside code, preformatted blocks and KaTeX output."""
+
+    SKIP = frozenset({"code", "pre", "script", "style", "kbd", "samp"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[bool] = []  # one entry per open element: does it hide its text?
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in VOID_ELEMENTS:
+            return
+        classes = next((v or "" for k, v in attrs if k == "class"), "").split()
+        hidden = tag in self.SKIP or any(c.startswith("katex") or c == "arithmatex" for c in classes)
+        self.stack.append(hidden or (bool(self.stack) and self.stack[-1]))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in VOID_ELEMENTS and self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        if not (self.stack and self.stack[-1]):
+            self.parts.append(data)
+
+
+VOID_ELEMENTS = frozenset("area base br col embed hr img input link meta source track wbr".split())
+# What a formula leaves in the text when Markdown did not hand it to KaTeX.
+RAW_TEX = re.compile(r"\\[()\[\]]|\$\$|\\(?:begin|end)\{|\\[a-zA-Z]{2,}(?=[{_^\\\s(]|$)")
+
+
+def raw_tex(html: str) -> list[str]:
+    """Snippets of TeX showing as plain text on a rendered page (a formula Markdown broke:
+    display math inside a paragraph, an unclosed delimiter...)."""
+    parser = _ProseText()
+    parser.feed(html)
+    parser.close()
+    text = "".join(parser.parts)
+    return [" ".join(text[max(m.start() - 25, 0):m.end() + 25].split()) for m in RAW_TEX.finditer(text)]
