@@ -28,7 +28,7 @@ from .source import SourceError, load_sources
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 out = Console(width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
 
 def _root() -> Path:

@@ -43,7 +43,9 @@ def neutralize(cell: str) -> str:
 
 def unneutralize(cell: str) -> str:
     """The text :func:`neutralize` was given."""
-    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_START) else cell
+    rest = cell[1:]
+    quoted = rest.startswith(FORMULA_START) or (rest.startswith("'") and rest[1:].startswith(FORMULA_START))
+    return rest if cell.startswith("'") and quoted else cell
 
 
 def rows(questions: list[Question], site_url: str) -> list[dict[str, str]]:

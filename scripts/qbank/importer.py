@@ -26,7 +26,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .bank import BankFormatError, Question, bank_files, is_untouched, render, split_front_matter, with_digest
+from .bank import (BankFormatError, Question, bank_files, is_untouched, parse_answers, render, split_front_matter,
+                   with_digest)
 from .record import Record
 
 JOURNAL = ".qbank-import.journal"
@@ -59,7 +60,7 @@ class ImportShrinkError(Exception):
     """The seeds give fewer questions than the bank holds from them."""
 
     def __init__(self, shrunk: dict[str, tuple[int, int]], missing: list[str]) -> None:
-        lines = [f"{source}: the seed gives {now} questions, the bank holds {held} from it"
+        lines = [f"{source}: the seed gives {now}, the bank holds {held} from it"
                  for source, (held, now) in sorted(shrunk.items())]
         super().__init__("; ".join(lines))
         self.shrunk, self.missing = shrunk, missing
@@ -82,25 +83,46 @@ def _existing(docs: Path) -> dict[str, tuple[Path, dict]]:
 
 
 def check_shrink(records: list[Record], docs: Path) -> None:
-    """Refuse seeds that give fewer questions than the bank holds from them (see above)."""
-    given = Counter(r.source for r in records)
+    """Refuse seeds that give fewer questions -- or fewer answers -- than the bank holds from
+    them (see above): the files would be deleted, or rewritten without their answers."""
     held: dict[str, set[tuple[int, str]]] = {}
+    answered: dict[str, set[tuple[int, str]]] = {}
     where: dict[tuple[str, int], Path] = {}
     for path, meta in _existing(docs).values():
+        credited = _credited_sources(path)
         for o in meta.get("origins") or []:
             if isinstance(o, dict) and isinstance(o.get("line"), int):
-                key = (str(o.get("source")), o["line"])
-                held.setdefault(key[0], set()).add((o["line"], str(o.get("question", ""))))
-                where[key] = path
+                source, key = str(o.get("source")), (o["line"], " ".join(str(o.get("question", "")).split()).lower())
+                held.setdefault(source, set()).add(key)
+                if source in credited:
+                    answered.setdefault(source, set()).add(key)
+                where[(source, o["line"])] = path
+    given = Counter(r.source for r in records)
+    given_answered = Counter(r.source for r in records if r.answered)
     shrunk = {s: (len(h), given.get(s, 0)) for s, h in held.items() if given.get(s, 0) < len(h)}
+    shrunk.update({f"{s} (answers)": (len(a), given_answered.get(s, 0)) for s, a in answered.items()
+                   if given_answered.get(s, 0) < len(a)})
     if not shrunk:
         return
-    lines = {(r.source, r.line) for r in records}
-    texts = {(r.source, " ".join(r.question.split()).lower()) for r in records}
-    missing = sorted({f"{where[(s, line)].relative_to(docs.parent)} ({s}, seed line {line}: {q[:70]})"
-                      for s in shrunk for line, q in held[s]
-                      if (s, line) not in lines and (s, " ".join(q.split()).lower()) not in texts})
+    found = {(r.source, r.line) for r in records} | {(r.source, " ".join(r.question.split()).lower()) for r in records}
+    found_answered = ({(r.source, r.line) for r in records if r.answered}
+                      | {(r.source, " ".join(r.question.split()).lower()) for r in records if r.answered})
+    missing = []
+    for s in sorted({k.split(" ")[0] for k in shrunk}):
+        for line, q in sorted(held.get(s, ())):
+            if (s, line) not in found and (s, q) not in found:
+                missing.append(f"{where[(s, line)].relative_to(docs.parent)} ({s}, seed line {line}: the question)")
+            elif (line, q) in answered.get(s, ()) and (s, line) not in found_answered and (s, q) not in found_answered:
+                missing.append(f"{where[(s, line)].relative_to(docs.parent)} ({s}, seed line {line}: its answer)")
     raise ImportShrinkError(shrunk, missing)
+
+
+def _credited_sources(path: Path) -> set[str]:
+    """Sources credited by the file's answer headings (their own text or edited)."""
+    try:
+        return {a.source for a in parse_answers(path.read_text(encoding="utf-8"))}
+    except (OSError, UnicodeDecodeError):
+        return set()
 
 
 def plan_import(questions: list[Question], docs: Path) -> ImportPlan:
@@ -153,18 +175,26 @@ def _aside(path: Path) -> Path:
 
 def _write_journal(journal: Path, entries: list[dict]) -> None:
     tmp = journal.with_name(journal.name + ".tmp")
-    tmp.write_text(json.dumps(entries), encoding="utf-8")
-    os.replace(tmp, journal)
+    try:
+        tmp.write_text(json.dumps(entries), encoding="utf-8")
+        os.replace(tmp, journal)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _roll_back(entries: list[dict]) -> None:
-    """Undo a partly applied plan (in reverse): put every moved-aside file back."""
+    """Undo a partly applied plan, in reverse.  Per entry, whatever point it reached:
+    nothing moved yet (the aside name may be an empty placeholder: dropped), the old file
+    moved aside (put back), or the new file moved in (taken out, the old one put back)."""
     for e in reversed(entries):
         target, new, old = Path(e["target"]), e.get("new"), e.get("old")
         if new is not None and not Path(new).exists() and target.exists():
             target.unlink()  # the new text went in: take it out
         if old is not None and Path(old).exists():
-            os.replace(old, target)
+            if target.exists():
+                Path(old).unlink()  # never moved: only the placeholder name
+            else:
+                os.replace(old, target)
         if new is not None:
             Path(new).unlink(missing_ok=True)
 

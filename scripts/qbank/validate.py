@@ -320,6 +320,7 @@ class Context:
     node_modules: Path
     generated: set[str] = field(default_factory=set)  # pages the build adds (set per run)
     data_problems: list[Problem] = field(default_factory=list)  # data/*.yml, seeds/sources.yml
+    vocabulary_known: bool = True  # False when topics.yml/tags.yml are broken (QB801 says why)
     _docs_files: set[str] | None = None
     _imported: dict[tuple[str, int], str] | None = None
 
@@ -352,7 +353,7 @@ class Context:
         tags: set[str] = set()
         if taxonomy is not None:
             topics, tags = {t.id for t in taxonomy.topics}, {t.id for t in taxonomy.tags}
-        elif not any(p.rel.startswith("data/t") for p in problems):
+        elif not any(p.path.startswith("data/t") for p in problems):
             topics, tags = _vocabulary(root / "data")
         try:
             sources = {s.id: s for s in load_sources(root / "seeds" / "sources.yml")}
@@ -372,6 +373,7 @@ class Context:
             keep_apart=keep_apart,
             node_modules=Path(env).expanduser() if env else root / "node_modules",
             data_problems=problems,
+            vocabulary_known=bool(topics),
         )
 
     def docs_files(self) -> set[str]:
@@ -712,7 +714,7 @@ def check_fields(doc: Doc, ctx: Context) -> None:
         if isinstance(alias, str) and HTML_IN_TEXT.search(alias):
             doc.add("QB221", doc.field_pos("aliases", i), "an alias contains HTML markup; aliases are plain text")
     topic = meta.get("topic")
-    if isinstance(topic, str) and topic not in ctx.topics:
+    if isinstance(topic, str) and ctx.vocabulary_known and topic not in ctx.topics:
         doc.add("QB211", doc.field_pos("topic"), f"unknown topic '{topic}'",
                 f"{_did_you_mean(topic, ctx.topics)}topics: {', '.join(sorted(ctx.topics))}")
     tags = meta.get("tags")
@@ -721,7 +723,7 @@ def check_fields(doc: Doc, ctx: Context) -> None:
             doc.add("QB217", doc.field_pos("tags"), f"{len(tags)} tags; give 1 to {MAX_TAGS}")
         seen: set[str] = set()
         for i, tag in enumerate(tags):
-            if tag not in ctx.tags:
+            if ctx.vocabulary_known and tag not in ctx.tags:
                 doc.add("QB212", doc.field_pos("tags", i), f"unknown tag '{tag}'",
                         f"{_did_you_mean(tag, ctx.tags)}tags are the ids in data/tags.yml")
             elif tag in seen:
@@ -898,7 +900,18 @@ def scan_body(doc: Doc) -> list[Fence]:
         i += 1
     masked = "\n".join(out)[: len(body)]
     masked = COMMENT.sub(lambda m: _blank(m.group()), masked)
-    masked = CODE_SPAN.sub(lambda m: _blank(m.group()), masked)
+    # A backtick inside a tag (an attribute value) does not open a code span: Markdown reads
+    # the tag as HTML first, so `<a title="`" onclick=...>` must not hide its handler.
+    tags = [(t.offset, t.end) for t in _parse_tags(masked) if not t.closing]
+    starts = [a for a, _ in tags]
+
+    def code(m: re.Match[str]) -> str:
+        k = bisect.bisect_right(starts, m.start()) - 1
+        if k >= 0 and tags[k][0] < m.start() < tags[k][1]:
+            return m.group()
+        return _blank(m.group())
+
+    masked = CODE_SPAN.sub(code, masked)
     doc.masked = masked
     return fences
 
@@ -1168,6 +1181,7 @@ class Tag:
     name: str
     closing: bool
     attrs: list[tuple[str, str | None, int]]  # (name lowercased, value or None, offset)
+    end: int = 0  # offset just past the closing '>'
 
 
 def _parse_tags(text: str) -> Iterable[Tag]:
@@ -1213,7 +1227,7 @@ def _parse_tags(text: str) -> Iterable[Tag]:
                     value, i = text[j:k], k
             attrs.append((name, value, start))
         if ok:
-            yield Tag(m.start(), m.group(2).lower(), bool(m.group(1)), attrs)
+            yield Tag(m.start(), m.group(2).lower(), bool(m.group(1)), attrs, i + 1)
 
 
 def check_html(doc: Doc, ctx: Context, bank: dict[str, Doc]) -> None:
@@ -1248,6 +1262,11 @@ def check_html(doc: Doc, ctx: Context, bank: dict[str, Doc]) -> None:
             if not (alt or "").strip():
                 doc.add("QB605", at, "<img> has no alt text", "add alt=\"what the image shows\"")
     for m in ATTR_BLOCK.finditer(doc.masked):
+        if "&" in m.group(1):  # attribute lists are read after entities are decoded
+            decoded = _html.unescape(m.group(1))
+            if re.search(r"(?i)(?:^|[\s])on[a-z]+\s*=|javascript:|style\s*=", decoded):
+                doc.add("QB502", base + m.start(1), f"attribute list {{{decoded[:40]}}} hides an attribute behind "
+                        "character references")
         for c in ATTR_CLASS.finditer(m.group(1)):
             name = c.group(1)
             if name.startswith(RESERVED_CLASS_PREFIXES) and name not in ALLOWED_RESERVED_CLASSES:
@@ -1862,7 +1881,7 @@ def validate(root: Path, paths: Sequence[Path] | None = None, *, docs: Path | No
     problems = sorted(p for d in all_docs if d.selected for p in d.problems)
     problems += sorted(p for d in site for p in d.problems)
     if whole:
-        problems += ctx.data_problems
+        problems = sorted(problems + ctx.data_problems)  # data/ first: everything else depends on it
     return Report(problems, sum(1 for d in all_docs if d.selected) + len(site), time.perf_counter() - start)
 
 
