@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import re
 import shutil
 import unicodedata
@@ -387,7 +389,7 @@ def _edit(path: Path, change) -> None:
     ("topics.yml", lambda d: d["topics"][2]["rules"].append({"regex": "(unclosed", "weight": 2}),
      "topic #3 'training-and-optimization'", "bad regex '(unclosed'"),
     ("topics.yml", lambda d: d["topics"][4].update(colour="red"), "topic #5 'normalization'", "colour: unknown key"),
-    ("topics.yml", lambda d: d["topics"].append(dict(d["topics"][0])), "topic #13 'foundations'", "duplicate id"),
+    ("topics.yml", lambda d: d["topics"].append(copy.deepcopy(d["topics"][0])), "topic #13 'foundations'", "duplicate id"),
     ("topics.yml", lambda d: d["topics"][1].update(default_tag="nope"), "topic #2 'activations'",
      "default_tag 'nope' is not a tag"),
     ("topics.yml", lambda d: d["topics"][0]["rules"][0].update(regex="x"), "topic #1 'foundations'",
@@ -397,7 +399,7 @@ def _edit(path: Path, change) -> None:
     ("topics.yml", lambda d: d["scoring"].update(answer_weigth=0.5), "top level", "answer_weigth: unknown key"),
     ("tags.yml", lambda d: d["tags"][3]["rules"].append({"regex": "[a-", "weight": 1}), "tag #4 'backpropagation'",
      "bad regex"),
-    ("tags.yml", lambda d: d["tags"].append(dict(d["tags"][5])), "tag #", "duplicate id"),
+    ("tags.yml", lambda d: d["tags"].append(copy.deepcopy(d["tags"][5])), "tag #", "duplicate id"),
     ("tags.yml", lambda d: d["tags"][0].update(id="Neural Networks"), "tag #1 'Neural Networks'", "id:"),
     ("tags.yml", lambda d: d["tags"][7].pop("description"), "tag #8", "description: Field required"),
 ])

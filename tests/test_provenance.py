@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -29,13 +30,14 @@ def edited_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     old = root / "docs" / OLD
     text = old.read_text(encoding="utf-8")
     head, _, body = text.partition("\n---\n")
-    head = head.replace("\nstatus: answered\n", "\nstatus: answered\nreviewed: 2026-11-30\n", 1)
-    head = head.replace("\ntitle: What is Dummy Variable Trap in ML?\n", "\ntitle: What is the dummy variable trap?\n", 1)
-    head = "\n".join(line for line in head.split("\n") if not line.startswith("import_digest:"))
+    lines = [line for line in head.split("\n") if not line.startswith(("import_digest:", "reviewed:"))]
+    head = "\n".join(lines).replace("\nstatus: answered\n", "\nstatus: answered\nreviewed: 2026-11-30\n", 1)
+    head = re.sub(r"\ntitle: .*\n", "\ntitle: What is the dummy variable trap?\n", head, count=1)
     head += f"\nredirect_from:\n- {OLD}"
-    body = body.replace("## Answer (source: lazy-ds-guide)", "## Answer (source: lazy-ds-guide, edited)", 1)
+    body = re.sub(r"## Answer \(source: lazy-ds-guide(, edited)?\)", "## Answer (source: lazy-ds-guide, edited)", body, count=1)
     body = body.replace("Refer Wikipedia", "([Wikipedia](https://en.wikipedia.org/wiki/Dummy_variable_(statistics)))", 1)
-    body += "\n## Answer (source: project)\n\nWith \\(k\\) levels and an intercept, keep \\(k-1\\) dummies.\n"
+    if "## Answer (source: project)" not in body:
+        body += "\n## Answer (source: project)\n\nWith \\(k\\) levels and an intercept, keep \\(k-1\\) dummies.\n"
     (root / "docs" / NEW).write_text(f"{head}\n---\n{body}", encoding="utf-8")
     old.unlink()
     proc = mkdocs_build(root, root / "site")

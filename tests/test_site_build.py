@@ -246,9 +246,11 @@ def test_questions_json_lists_every_question(built_site: BuiltSite, questions_js
 
 def test_unanswered_page_lists_exactly_the_unanswered_questions(built_site: BuiltSite, bank: list[BankFile]) -> None:
     expected = {q.url for q in bank if q.meta["status"] == "unanswered"}
-    assert expected, "the bank has no unanswered question; this test needs one"
     doc = parse(built_site.page("unanswered/"))
     listed = [site_path(h, "unanswered/") for h in doc.list_links]
+    if not expected:  # the real bank is fully answered today: the page says so instead of "0 questions"
+        assert listed == []
+        assert "Every question in the bank has an answer" in built_site.page("unanswered/").read_text(encoding="utf-8")
     assert len(listed) == len(set(listed)), "a question is listed twice"
     assert set(listed) == expected, (
         f"missing: {sorted(expected - set(listed))}\nunexpected: {sorted(set(listed) - expected)}")

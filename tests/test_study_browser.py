@@ -179,7 +179,7 @@ def test_mermaid_diagram_in_a_revealed_answer(page, page_log: PageLog, site_serv
     page.wait_for_function("""() => { const h = document.querySelector('#qb-card-answer div.mermaid');
       return h && h.shadowRoot && h.shadowRoot.querySelector('svg'); }""", timeout=20_000)
     labels = page.evaluate("() => document.querySelector('#qb-card-answer div.mermaid').shadowRoot.textContent")
-    for label in ("Logits", "Soft Targets", "Hard Targets"):
+    for label in ("Logits", "Soft targets", "Hard targets"):
         assert label in labels
     assert "graph LR" not in page.inner_text("#qb-card-answer")
     assert page.locator("#qb-card-answer div.mermaid").bounding_box()["height"] > 20

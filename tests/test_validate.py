@@ -431,44 +431,22 @@ def _scan(html: str) -> list[tuple[str, dict]]:
 
 
 def test_build_never_publishes_active_content_from_a_bank_file(tmp_path: Path) -> None:
+    """Validation skipped, strictness off: the output gate alone must stop the page.
+
+    The gate (site/sanitize.py) sees every page after rendering; a page from which it had to
+    remove anything fails the build, naming the file and what was removed, and is never written.
+    """
     project = make_project(tmp_path / "repo", site=True)
     (project / "docs/questions/foundations/evil.md").write_text(EVIL, encoding="utf-8")
     # QBANK_SKIP_VALIDATE=1: the file skips validation (tests only); --no-strict: MkDocs's
-    # own link warnings about it must not stop the build, the sanitizer must hold alone.
+    # own link warnings about it must not stop the build, the gate must hold alone.
     proc = build(project, tmp_path / "site", "--no-strict", env={"QBANK_SKIP_VALIDATE": "1"})
-    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
-    site = tmp_path / "site"
-    page = (site / "questions/foundations/evil/index.html").read_text(encoding="utf-8")
-    clean = (site / "questions/foundations/explain-the-concept-of-a-neuron-in-deep-learning/index.html").read_text(
-        encoding="utf-8")
-
-    def scripts(html: str) -> list[str]:
-        return sorted(a.get("src") or a.get("id") or a.get("type") or "inline" for t, a in _scan(html) if t == "script")
-    assert scripts(page) == scripts(clean), "the bank file added or changed <script> elements"
-    article = page[page.index("<article"):page.index("</article>")]
-
-    def risky(html: str) -> list[str]:
-        found = []
-        for tag, attrs in _scan(html):
-            if tag in ("script", "iframe", "object", "embed", "form", "frame", "base", "style", "input"):
-                found.append(f"<{tag}>")
-            for k, v in attrs.items():
-                if k.startswith("on") or (k == "style" and "fixed" in (v or "")):
-                    found.append(f"<{tag} {k}>")
-                if k in ("href", "src", "action", "data") and re.match(r"\s*(javascript|data|vbscript):", v or "", re.I):
-                    found.append(f"<{tag} {k}={v}>")
-        return sorted(found)
-    # the theme's own page furniture (search form, scripts) is the same as on a clean page;
-    # the article (the bank file's content) has none of it at all
-    problems = risky(article) + [f"page: {x}" for x in sorted(set(risky(page)) ^ set(risky(clean)))]
-    assert not problems, problems
-    assert "<style>body" not in page and "alert(1)" not in article
-    assert 'class="katex"' in article, "math is still typeset after sanitizing"
-    # the title and description are text everywhere, including the generated pages
-    title = next(a for t, a in _scan(page) if t == "meta" and a.get("name") == "description")
-    assert set(title) == {"name", "content"}
-    for other in ("tags/index.html", "questions/foundations/index.html", "search/search_index.json"):
-        assert "<img src=x onerror" not in (site / other).read_text(encoding="utf-8"), other
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0, out[-3000:]
+    assert "docs/questions/foundations/evil.md: the page holds markup the site never publishes" in out, out[-3000:]
+    for removed in ("<script>", "<iframe>", "<style>", "<form>"):
+        assert removed in out, (removed, out[-3000:])
+    assert not (tmp_path / "site/questions/foundations/evil/index.html").exists()
 
 
 def test_credited_answer_is_the_sources_text_or_says_it_was_edited(ctx: Context) -> None:

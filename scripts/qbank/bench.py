@@ -1028,7 +1028,9 @@ def synthetic_bank(n: int, seed: int = SEED) -> list:
         answers = []
         for k in range(n_answers):
             raw = factory.answer(ask, math=math_q and k == 0, mermaid=mermaid_q and k == 0)
-            answers.append(Answer(chosen[k].id, normalize_answer(raw).text))
+            # "edited": synthetic text under a real source's name (validation checks a plain
+            # source heading against the seed's text at the origin's line)
+            answers.append(Answer(chosen[k].id, normalize_answer(raw).text, edited=True))
         if n_answers == 0 and (math_q or mermaid_q):
             math_q = mermaid_q = False
         aliases = [normalize_question(factory.reword(ask)[1])] if rng.random() < 0.1 else []

@@ -92,6 +92,7 @@ def build_synthetic(dest: Path, size: int, seed: int = 5) -> Path:
         qid = "q-" + hashlib.sha256(f"synthetic {i}".encode()).hexdigest()[:7]
         front = {"id": qid, "title": title, "topic": topic, "tags": list(meta["tags"]),
                  "difficulty": meta["difficulty"], "status": meta["status"], "origins": []}
+        body = re.sub(r"^## Answer \(source: [^)]*\)", "## Answer (source: community)", body, flags=re.M)  # no origins
         text = "---\n" + yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=100) + "---\n" + body
         if i % 4 == 0 and meta["status"] == "answered":
             text = text.rstrip("\n") + (f"\n\nFor unit {i}, \\(\\sigma(z_{{{i}}}) = \\frac{{1}}{{1 + e^{{-z_{{{i}}}}}}}\\)"
@@ -122,6 +123,41 @@ def time_validate(root: Path, runs: int) -> dict:
             "in_process_seconds": report.get("seconds")}
 
 
+HOSTILE = {
+    # 700 bytes that expand to 9^9 (387 million) strings if anything walks them
+    "alias-bomb": "lol: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n" + "".join(
+        f"l{n}: &{chr(98 + n)} [{','.join(['*' + chr(97 + n)] * 9)}]\n" for n in range(8)),
+    # front matter at the size limit: 64 KiB of one long list
+    "64 KiB list": "aliases:\n" + "".join(f"- alias number {n} of a very long list\n" for n in range(1800)),
+    # deeply nested flow collections
+    "deep nesting": "tags: " + "[" * 5000 + "]" * 5000 + "\n",
+}
+
+
+def time_hostile(runs: int) -> dict:
+    """Wall time of ``qbank validate FILE`` on front matter built to exhaust it."""
+    out = {}
+    with tempfile.TemporaryDirectory(prefix="qbank-hostile-") as tmp:
+        root = Path(tmp)
+        for name in ("data", "seeds", "node_modules"):
+            (root / name).symlink_to(repo_root() / name, target_is_directory=True)
+        folder = root / "docs" / "questions" / "foundations"
+        folder.mkdir(parents=True)
+        for n, (label, yaml_text) in enumerate(HOSTILE.items()):
+            path = folder / f"hostile-{n}.md"
+            path.write_text(f"---\nid: q-0000{n:03d}\ntitle: Hostile?\ntopic: foundations\ntags: [neural-networks]\n"
+                            f"difficulty: easy\nstatus: unanswered\norigins: []\n{yaml_text}---\n", encoding="utf-8")
+            times, last = [], None
+            for _ in range(runs):
+                start = time.perf_counter()
+                last = subprocess.run([_qbank(), "validate", str(path)], cwd=root, capture_output=True, text=True)
+                times.append(time.perf_counter() - start)
+            assert last is not None
+            out[label] = {"bytes": path.stat().st_size, "seconds_median": round(statistics.median(times), 2),
+                          "exit": last.returncode, "codes": sorted(set(re.findall(r" (QB\d{3}) ", last.stdout)))}
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=10_000)
@@ -131,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     results = {"real": time_validate(repo_root(), args.runs)}
     print(f"real bank: {results['real']}", flush=True)
+    results["hostile"] = time_hostile(args.runs)
+    print(f"hostile front matter: {results['hostile']}", flush=True)
     tmp = None
     where = args.keep
     if where is None:

@@ -1,5 +1,8 @@
 /* Small site behaviours. Re-bound on every page, including after instant navigation. */
 (function () {
+  // Resolved once, now: after instant navigation a relative src would resolve against the
+  // new page's URL (Material keeps this <script> element across pages).
+  var BASE = new URL(document.currentScript.src, location.href);
   function bind() {
     // "Search the questions": a link to the topics (without script), opens search with it.
     document.querySelectorAll(".qb-open-search").forEach(function (link) {
@@ -20,13 +23,12 @@
     var study = document.getElementById("qb-study");
     if (study && !window.__qbStudyLoading) {
       window.__qbStudyLoading = true;
-      var base = new URL(document.querySelector("script[src$='assets/javascripts/qbank.js']").src);
       var css = document.createElement("link");
       css.rel = "stylesheet";
-      css.href = new URL("../stylesheets/study.css", base).href;
+      css.href = new URL("../stylesheets/study.css", BASE).href;
       document.head.appendChild(css);
       var script = document.createElement("script");
-      script.src = new URL("study.js", base).href;
+      script.src = new URL("study.js", BASE).href;
       document.body.appendChild(script);
     }
   }

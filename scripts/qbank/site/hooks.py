@@ -28,6 +28,7 @@ from qbank import study
 from qbank.scheduler import SPEC as STUDY_SPEC
 from qbank.site import notebook_pages, pages
 from qbank.site.math import KatexRenderer, find_tex_line, raw_tex, render_math
+from qbank.site.math_text import plain as plain_math
 from qbank.site.related import related_questions
 from qbank.site.sanitize import removed, sanitize_html
 from qbank.site.vendor import copy_vendor_assets
@@ -292,6 +293,16 @@ def _typeset(html: str, page: Page) -> str:
         raise PluginError("\n".join(STATE.math_errors[-len(errors):])
                           + "\nhint: fix the formula (it must be valid KaTeX) and build again")
     return rendered
+
+
+def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dict:  # noqa: ANN001 - MkDocs Navigation
+    """The table of contents shows headings as text: formulas in them become plain text (√dₖ), never raw TeX."""
+    stack = list(page.toc or [])
+    while stack:
+        item = stack.pop()
+        item.title = plain_math(item.title)
+        stack.extend(item.children or [])
+    return context
 
 
 def on_post_build(config: MkDocsConfig) -> None:

@@ -125,10 +125,17 @@ typeset, and every page is one click away from a fix.
 ## Help improve it
 
 Every question page has **Improve this answer** (edit the Markdown file on GitHub) and
-**Report a problem** links. {len(questions) - answered} questions still
-[need an answer](unanswered.md) — pick one, write a few paragraphs, open a pull request.
+**Report a problem** links. {_help_wanted(len(questions) - answered)}
 Browse by [tag](tags/index.md) or read where the questions [come from](sources.md).
 """
+
+
+def _help_wanted(unanswered_count: int) -> str:
+    if not unanswered_count:
+        return ("Every question has an answer; [suggest a new question](unanswered.md) or improve an "
+                "answer you would explain differently.")
+    return (f"{unanswered_count} question{'s' if unanswered_count != 1 else ''} still "
+            "[need an answer](unanswered.md) — pick one, write a few paragraphs, open a pull request.")
 
 
 def study(questions: list[Question], spec: dict) -> str:
@@ -254,11 +261,19 @@ description: Interview questions in the bank that still need an answer. Pick one
 
 # Unanswered questions
 
-{len(open_qs)} questions are waiting for an answer. Open one and use **Answer this question**:
-you edit a single Markdown file on GitHub and add a section headed
-`## Answer (source: community)`.
+{_unanswered_intro(len(open_qs))}
 
-{question_list(open_qs, "../", topics)}"""
+{question_list(open_qs, "../", topics) if open_qs else ""}"""
+
+
+def _unanswered_intro(count: int) -> str:
+    if not count:
+        return ("Every question in the bank has an answer today. Know a question interviewers ask that is "
+                "missing? Add it with `qbank new` (`CONTRIBUTING.md` in the repository shows how); it is listed here "
+                "until someone answers it.")
+    return (f"{count} question{'s are' if count != 1 else ' is'} waiting for an answer. Open one and use "
+            "**Answer this question**: you edit a single Markdown file on GitHub and add a section headed "
+            "`## Answer (source: community)`.")
 
 
 def sources_page(sources: list[Source], questions: list[Question]) -> str:
