@@ -9,15 +9,19 @@ as explicit examples (and as named regression cases) so a failure is determinist
 
 from __future__ import annotations
 
+import functools
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
+import markdown
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from qbank.extract import extract_file
 from qbank.normalize import Normalized, normalize_answer, normalize_question
+from qbank.record import Record
 from qbank.source import load_sources
 
 ROOT = Path(__file__).parents[1]
@@ -254,6 +258,150 @@ def test_returns_normalized_dataclass():
     assert isinstance(out, Normalized) and out.text == "x" and out.flags == ()
 
 
+# --- list structure on the real seeds --------------------------------------------------------
+# Each case is a real answer whose nesting the old normalizer lost; the check is on the HTML
+# the site renders, because that is where a lost level shows (Python-Markdown reads an item
+# that follows an item's own paragraph as more text of that paragraph).
+
+
+@functools.cache
+def seed_record(seed_prefix: str, number: int) -> Record:
+    for source in load_sources(ROOT / "seeds" / "sources.yml"):
+        if source.seed.startswith(seed_prefix):
+            records = extract_file(ROOT / "seeds" / source.seed, source.id, source.format)
+            return next(r for r in records if r.number == number)
+    raise LookupError(seed_prefix)
+
+
+class _Outline(HTMLParser):
+    """The lists of an HTML fragment as nested ``(item text, [child items])``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lists: list[list[list]] = []
+        self._lists: list[list[list]] = []
+        self._items: list[list] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in ("ol", "ul"):
+            new: list[list] = []
+            (self._items[-1][1] if self._items else self.lists).append(new)
+            self._lists.append(new)
+        elif tag == "li":
+            item: list = ["", []]
+            self._lists[-1].append(item)
+            self._items.append(item)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("ol", "ul"):
+            self._lists.pop()
+        elif tag == "li":
+            self._items.pop()
+
+    def handle_data(self, data: str) -> None:
+        if self._items:
+            self._items[-1][0] += data
+
+
+def outline(answer: str) -> list:
+    """``[[(first words of item, [child lists...]), ...], ...]``: one entry per top-level list."""
+    html = markdown.markdown(answer, extensions=["admonition", "attr_list", "def_list", "md_in_html", "tables",
+                                                 "pymdownx.arithmatex", "pymdownx.superfences"])
+    parser = _Outline()
+    parser.feed(html)
+
+    def tidy(lst: list) -> list:
+        return [(" ".join(text.split())[:40], [tidy(child) for child in children]) for text, children in lst]
+
+    return [tidy(lst) for lst in parser.lists]
+
+
+def heads(lst: list) -> list[str]:
+    return [text for text, _ in lst]
+
+
+def test_adam_steps_three_to_five_are_steps_not_text_of_step_two():
+    # Seed 002, card 37: "2. ... gradients:" has the formula as its own paragraph, then "3." follows.
+    (steps,) = outline(norm(seed_record("002", 37).answer))
+    assert [t.split(":")[0] for t in heads(steps)] == [
+        "Calculate the Gradient", "Update First Moment (mean)", "Update Second Moment (uncentered varianc",  # 40 chars
+        "Correct Moments", "Update Parameters"]
+    assert "Update Second Moment" not in steps[1][0]
+
+
+def test_data_requirements_is_item_two_with_its_two_bullets():
+    # Seed 002, card 4 "How does deep learning differ...": "2. Data Requirements" landed inside item 1.
+    (items,) = outline(norm(seed_record("002", 4).answer))
+    assert [t.split(":")[0] for t in heads(items)] == ["Feature Extraction", "Data Requirements"]
+    (bullets,) = items[1][1]
+    assert [t.split(":")[0] for t in heads(bullets)] == ["Traditional Machine Learning", "Deep Learning"]
+
+
+def test_overfitting_outline_keeps_its_three_parts():
+    # Seed 001, Q3: three labelled parts flattened into 15 bullets at one level.
+    (parts,) = outline(norm(seed_record("001", 3).answer))
+    assert heads(parts) == ["The input data to the network:", "Network architecture:", "The training process:"]
+    assert [len(children[0]) for _, children in parts] == [5, 4, 1]
+    architecture = parts[1][1][0]
+    assert architecture[0][0].startswith("Overfitting could be due to model comp")
+    assert [t[:20] for t in heads(architecture[0][1][0])] == ["can fully connect la", "what is the justific"]
+    assert heads(architecture)[1:] == ["Add regularization - lasso (l1), ridge (", "Add dropouts", "Add batch normalization"]
+
+
+def test_lettered_sub_items_stay_inside_their_bullet():
+    # Seed 001, Q33 (transfer learning and transformers): "a./b." under "Fine-tuning" were
+    # glued into one paragraph after the list.
+    lists = outline(norm(seed_record("001", 33).answer))
+    fine_tuning = next(item for lst in lists for item in lst if item[0].startswith("Fine-tuning"))
+    (subs,) = fine_tuning[1]
+    assert [t.split(":")[0] for t in heads(subs)] == ["a. Task-specific architecture", "b. Few-shot or zero-shot learning"]
+
+
+def test_glued_dash_bullets_nest_under_their_numbered_item():
+    # Seed 002, card 23: "-The sigmoid function, ..." under "1. Sigmoid activation function:".
+    (items,) = outline(norm(seed_record("002", 23).answer))
+    assert len(items) == 4
+    assert all(len(children) == 1 and len(children[0]) == 3 for _, children in items)
+
+
+def test_lettered_items_need_a_run_from_a():
+    assert norm("A. Smith wrote it.\nThen more.") == "A. Smith wrote it.\n\nThen more."
+    assert norm("Reasons:\nb) one\nc) two") == "Reasons:\nb) one\nc) two"
+    assert norm("Reasons:\na) one\nb) two") == "Reasons:\n\n- a) one\n- b) two"
+
+
+def test_lettered_run_after_an_item_nests_under_it():
+    assert norm("- Fine-tuning:\na. one\nb. two") == "- Fine-tuning:\n    - a. one\n    - b. two"
+    # after a paragraph it is a list of its own
+    assert norm("Benefits:\n\na. one\n\nb. two") == "Benefits:\n\n- a. one\n- b. two"
+
+
+def test_one_glued_dash_line_is_prose():
+    assert norm("-The only line.") == "-The only line."
+    assert norm("-The one\n-The two") == "- The one\n- The two"
+
+
+def test_flat_outline_needs_two_labels_and_one_first():
+    assert norm("- Pros:\n- fast\n- Cons:\n- slow") == "- Pros:\n    - fast\n- Cons:\n    - slow"
+    flat = "- Reasons:\n- fast\n- cheap"
+    assert norm(flat) == flat
+    flat = "- one\n- Pros:\n- fast\n- Cons:\n- slow"
+    assert norm(flat) == flat
+
+
+def test_item_after_an_items_own_paragraph_gets_a_blank_line():
+    assert norm("1. A:\n\n    para\n2. B") == "1. A:\n\n    para\n\n2. B"
+    # a tight list stays tight
+    assert norm("1. A\n    more of A\n2. B") == "1. A\n    more of A\n2. B"
+
+
+def test_number_that_continues_an_open_list_is_not_a_sub_item():
+    text = "  4. Sum: is:\n\n    where x are inputs.\n    5. Activation: include:\n\n    1. Sigmoid\n\n    2. ReLU"
+    assert norm(text) == "4. Sum: is:\n\n    where x are inputs.\n\n5. Activation: include:\n\n    1. Sigmoid\n\n    2. ReLU"
+    # a nested list that starts at 1 is nested
+    assert norm("1. a\n   1. b") == "1. a\n    1. b"
+
+
 # --- the real seeds ----------------------------------------------------------------------
 
 
@@ -292,6 +440,9 @@ _LINE = st.one_of(
     st.builds(lambda i, n, d, w: f"{i}{n}{d} {w}", _INDENT, st.integers(1, 12),
               st.sampled_from([".", ")"]), _PHRASE),                                          # numbered
     _MARKER,                                                                                  # lone marker
+    st.builds(lambda i, c, d, w: f"{i}{c}{d} {w}", _INDENT, st.sampled_from("abcAB"),
+              st.sampled_from([".", ")", ")."]), _PHRASE),                                    # lettered
+    st.builds(lambda i, w: f"{i}-{w}", _INDENT, st.sampled_from(["The x", "For y:", "When z."])),  # glued dash
     st.builds(lambda i, w: i + w, _INDENT, _PHRASE),                                          # continuation
     st.builds(lambda w: w[:1].upper() + w[1:] + ".", _PHRASE),                                # sentence
     st.sampled_from(["```", "```python", "~~~", "````", "```mermaid"]),                       # fences
@@ -321,7 +472,12 @@ def markdownish(draw) -> str:
 #   converted-math-ends... "$x$" becomes "\(x\)", which ends in ")" and so looks like the end
 #                          of a sentence to the paragraph splitter on the next pass;
 #   unicode-*              ftfy runs before NFKC / tab expansion / whitespace collapsing,
-#                          which can create new mojibake-looking text for the next pass.
+#                          which can create new mojibake-looking text for the next pass;
+#   empty-display-math...  "\[" "\]" with nothing between was joined with the next formula;
+#   flat-outline-*         an outline was found only once the reflow had evened out the
+#                          indents, or its last item had more text the nesting left behind;
+#   lettered-*             lettered runs told apart by indent (which the reflow changes),
+#                          or leftover letters of a broken run forming a run on the next pass.
 NON_IDEMPOTENT = {
     "shallow-indent-after-indented-bullet": "  - a\n b",
     "lone-marker-merged-with-hr": "•\n---\n• a",
@@ -330,6 +486,11 @@ NON_IDEMPOTENT = {
     "converted-math-ends-sentence": "$x$\nA",
     "unicode-nfkc-after-ftfy": "²Î¿",
     "unicode-tab-expanded-after-ftfy": "Â\tx",
+    "empty-display-math-before-list": "• alpha\n\\[\n\\]\n• $$y^2$$",
+    "flat-outline-after-indents-even-out": "• alpha\nhttps://example.com/a.png\n -For y:\n-For y:\n• alpha",
+    "flat-outline-last-item-continued": "-For y:\n-For y:\n• alpha\n    A --> B",
+    "lettered-at-two-indents": "• alpha\n  a. alpha\n b. alpha",
+    "lettered-leftovers": "• alpha\na. alpha\na. alpha\nb. alpha\nb. alpha",
 }
 
 NON_IDEMPOTENT_QUESTIONS = {
@@ -351,6 +512,11 @@ def test_idempotent_on_minimal_counterexamples(text):
 @example(NON_IDEMPOTENT["multiline-display-math-in-list"])
 @example(NON_IDEMPOTENT["display-math-across-fence"])
 @example(NON_IDEMPOTENT["converted-math-ends-sentence"])
+@example(NON_IDEMPOTENT["empty-display-math-before-list"])
+@example(NON_IDEMPOTENT["flat-outline-after-indents-even-out"])
+@example(NON_IDEMPOTENT["flat-outline-last-item-continued"])
+@example(NON_IDEMPOTENT["lettered-at-two-indents"])
+@example(NON_IDEMPOTENT["lettered-leftovers"])
 @given(markdownish())
 def test_normalize_answer_is_idempotent_on_markdownish_text(text):
     once = norm(text)
