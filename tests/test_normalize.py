@@ -10,7 +10,9 @@ as explicit examples (and as named regression cases) so a failure is determinist
 from __future__ import annotations
 
 import functools
+import os
 import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from qbank.extract import extract_file
+from qbank.formulas import SCRIPT_CHARS
 from qbank.normalize import Normalized, normalize_answer, normalize_question
 from qbank.record import Record
 from qbank.source import load_sources
@@ -402,6 +405,117 @@ def test_number_that_continues_an_open_list_is_not_a_sub_item():
     assert norm("1. a\n   1. b") == "1. a\n    1. b"
 
 
+# --- formulas: sub/superscripts and plain-text formulas (qbank.formulas) ------------------------
+
+MATH = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]")
+
+
+def test_subscripts_of_the_chain_rule_are_typeset_not_flattened():
+    # Seed 002, card 21: NFKC turned "∂Aₗ/∂Aₗ₋₁" into "∂Al/∂Al−1" and "W₁" into "W1".
+    out = norm(seed_record("002", 21).answer)
+    assert ("\n\\[\\partial \\text{Loss} / \\partial W_1 = (\\partial \\text{Loss} / \\partial A_l) "
+            "(\\partial A_l / \\partial A_{l-1}) \\ldots(\\partial A_2 / \\partial A_1) "
+            "(\\partial A_1 / \\partial W_1)\\]\n") in out
+    assert "in the first layer (\\(W_1\\)). Using the chain rule" in out
+    assert "where \\(A_i\\) represents the activations of layer i." in out
+    assert "activation functions (\\(\\partial A_i / \\partial A_{i-1}\\)) are small (< 1)" in out
+    assert "Al−1" not in out and "W1" not in out
+
+
+def test_superscript_square_is_kept():
+    # Seed 002, card 36 "g_t ²" and card 37 "gt²": NFKC made them "g_t 2" and "gt2".
+    assert "Compute the square of the gradient \\(g_t^2\\)" in norm(seed_record("002", 36).answer)
+    adam = norm(seed_record("002", 37).answer)
+    assert "gradients: \\(vt=\\beta 2vt-1+(1-\\beta 2)gt^2\\) , where β2" in adam  # garbled, flagged, kept
+    assert "gt2" not in adam
+
+
+def test_plain_text_momentum_formulas_are_typeset():
+    # Seed 002, card 30: whole-line formulas become display math, identifiers in prose inline.
+    out = norm(seed_record("002", 30).answer)
+    assert "\n\\[v_t = \\beta * v_{t-1} + (1 - \\beta) * g_t\\]\n" in out
+    assert "\n\\[\\theta_t = \\theta_{t-1} - \\alpha * v_t\\]\n" in out
+    assert ("where \\(v_t\\) is the velocity, β is the momentum coefficient, \\(g_t\\) is the gradient, "
+            "\\(\\theta_t\\) is the parameter value, and α is the learning rate.") in out
+
+
+def test_inline_formula_with_operators_is_one_formula():
+    # Seed 002, card 26.
+    out = norm(seed_record("002", 26).answer)
+    assert "calculated as: \\(\\text{CE} = -\\Sigma(y_i * \\log(p_i))\\) where i ranges over the classes, \\(y_i\\) is 1" in out
+
+
+@pytest.mark.parametrize("text", [
+    "Use callbacks and restore_best_weights.",         # snake_case names are not subscripts
+    "Split into x_train and x_test.",
+    "The sigmoid f(x) = 1/(1+exp(-x)) saturates.",     # a formula with no subscript stays text
+    "β is the momentum coefficient.",                  # a lone Greek letter is not worth typesetting
+    "Read https://example.com/a_b/x_1 first.",         # URLs and link targets are never looked into
+    "A [link](https://example.com/y_i) here.",
+])
+def test_prose_and_links_are_not_typeset(text):
+    assert norm(text) == text
+
+
+def test_code_and_existing_math_are_not_typeset_again():
+    assert norm("See `v_t = x_1` and \\(v_t\\) and $$a_1$$.") == "See `v_t = x_1` and \\(v_t\\) and \\[a_1\\]."
+
+
+def test_an_operator_pulls_in_operands_not_words():
+    assert norm("Trade-off: x_1 - an example of it.") == "Trade-off: \\(x_1\\) - an example of it."
+    assert norm("where x_i = 3 is small") == "where \\(x_i = 3\\) is small"
+
+
+def test_fenced_formulas_are_left_alone():
+    text = "Code:\n\n```python\nv_t = beta * v_prev  # g_t² stays\nx = 'W₁'\n```"
+    assert norm(text) == text
+
+
+def test_superscripts_outside_formulas_survive_nfkc():
+    assert normalize_question("Why is the loss x²?") == "Why is the loss x²?"
+    assert norm("Water is H₂O and 10⁻⁸ is small.") == "Water is \\(H_2O\\) and \\(10^{-8}\\) is small."
+
+
+_SUP_SUB = st.sampled_from(["x²", "gt²", "Aₗ₋₁", "W₁", "10⁻⁸", "∂Aᵢ/∂Aᵢ₋₁", "v_t ²", "(W₁).", "x²+y²=r²"])
+
+
+@PROPERTY
+@given(st.lists(st.one_of(_SUP_SUB, st.sampled_from(["the", "loss", "is", "and", "=", "it."])), min_size=1, max_size=10))
+def test_sub_and_superscripts_are_never_lost(words):
+    """Every sub/superscript survives: as itself, or as ^/_ in a formula."""
+    text = " ".join(words)
+    out = norm(text)
+    kept = len(SCRIPT_CHARS.findall(out))
+    typeset = sum(m.group(0).count("^") + m.group(0).count("_") for m in MATH.finditer(out))
+    # one ^/_ may carry a group of several scripts ("_{l-1}"), so count groups of the input
+    groups = len(re.findall(f"(?:{SCRIPT_CHARS.pattern})+", text))
+    assert kept + typeset >= groups, (text, out)
+    assert norm(out) == out
+
+
+def test_every_formula_of_the_normalized_seeds_parses_in_katex():
+    """What ``qbank validate`` (QB402) will require of the bank: KaTeX accepts every formula."""
+    from qbank.site.math import KatexError, KatexRenderer, node_modules_dir
+
+    if not shutil.which("node") or not (node_modules_dir() / "katex" / "package.json").is_file():
+        if os.environ.get("CI"):
+            raise RuntimeError("node or node_modules/katex missing: run `make setup`")
+        pytest.skip("node or node_modules/katex missing: run `make setup` (npm ci)")
+    formulas = []
+    for record in _seed_records():
+        for m in MATH.finditer(norm(record.answer)):
+            formulas.append((m.group(1) or m.group(2), m.group(2) is not None, f"{record.source}:{record.line}"))
+    assert len(formulas) >= 30
+    bad = []
+    with KatexRenderer() as katex:
+        for tex, display, where in formulas:
+            try:
+                katex.render(tex, display=display)
+            except KatexError as err:
+                bad.append(f"{where}: {tex!r}: {err}")
+    assert bad == []
+
+
 # --- the real seeds ----------------------------------------------------------------------
 
 
@@ -430,6 +544,8 @@ _WORDS = st.sampled_from([
     "alpha", "Beta", "the model", "loss.", "x_1", "ReLU", "(see above)", "done:", "café", "𝐁𝐨𝐥𝐝",
     "donâ€™t", "$x$", "$$y^2$$", r"\(z\)", r"\[w\]", r"\text{ema_param}", "**bold**", "a--b",
     "`code`", "?", "$5", "→", "ϵ", "e.g.",
+    # plain-text formulas and sub/superscripts (qbank.formulas)
+    "v_t", "=", "*", "(1", "β)", "g_t", "²", "gt²", "∂Aₗ/∂Aₗ₋₁", "(W₁).", "x_{t-1}", "restore_best_weights",
 ])
 _PHRASE = st.lists(_WORDS, min_size=1, max_size=5).map(" ".join)
 _INDENT = st.sampled_from(["", " ", "  ", "   ", "    ", "      ", "        ", "\t"])

@@ -2,7 +2,9 @@
 
 Every transformation here must be idempotent (``normalize(normalize(x)) == normalize(x)``),
 because contributors re-run the pipeline on text that already went through it once.
-Code and mermaid fences are never touched inside; math is only delimiter-unified.
+Code and mermaid fences are never touched inside; existing math is only delimiter-unified,
+and formulas left as plain text (Unicode sub/superscripts, ``v_t = β * v_{t-1}``) are
+typeset by :mod:`qbank.formulas`; NFKC never sees a sub/superscript, which it would flatten.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import unicodedata
 from dataclasses import dataclass
 
 import ftfy
+
+from .formulas import SCRIPT_CHARS, typeset_line
 
 # --- fences -----------------------------------------------------------------
 
@@ -48,14 +52,26 @@ class Normalized:
     flags: tuple[str, ...] = ()
 
 
+def _nfkc_keeping_scripts(text: str) -> str:
+    """NFKC, except for sub- and superscripts: NFKC would turn "g²" into "g2" and
+    "Aₗ₋₁" into "Al−1", losing what they mean (:mod:`qbank.formulas` typesets them)."""
+    pieces = SCRIPT_CHARS.split(text)
+    scripts = SCRIPT_CHARS.findall(text)
+    out = [unicodedata.normalize("NFKC", pieces[0])]
+    for script, piece in zip(scripts, pieces[1:]):
+        out += [script, unicodedata.normalize("NFKC", piece)]
+    return "".join(out)
+
+
 def fix_unicode(text: str) -> str:
     """Repair mojibake (ftfy) then NFKC (folds Unicode 'mathematical bold' letters to ASCII).
 
+    Sub- and superscript characters are kept as they are (see ``_nfkc_keeping_scripts``).
     NFKC can expose new mojibake to ftfy (and ftfy new compatibility characters to NFKC),
     so both run until the text stops changing (two rounds in practice).
     """
     for _ in range(4):
-        fixed = unicodedata.normalize("NFKC", ftfy.fix_text(text, normalization="NFC"))
+        fixed = _nfkc_keeping_scripts(ftfy.fix_text(text, normalization="NFC"))
         # Zero-width and BOM characters are invisible scrape debris.
         fixed = re.sub("[\u200b\u200c\u200d\u2060\ufeff]", "", fixed)
         if fixed == text:
@@ -403,6 +419,7 @@ def normalize_answer(text: str) -> Normalized:
             continue
         prose, math_flags = _unify_math("\n".join(run))
         flags.extend(math_flags)
-        out.extend(_demote_headings(_split_paragraphs(_structure_lists(prose.split("\n")))))
+        lines = [typeset_line(line) for line in prose.split("\n")]
+        out.extend(_demote_headings(_split_paragraphs(_structure_lists(lines))))
     out = _collapse_blank_lines([line.rstrip() for line in out])
     return Normalized("\n".join(out).strip("\n"), tuple(dict.fromkeys(flags)))
