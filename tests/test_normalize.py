@@ -546,6 +546,9 @@ _WORDS = st.sampled_from([
     "`code`", "?", "$5", "→", "ϵ", "e.g.",
     # plain-text formulas and sub/superscripts (qbank.formulas)
     "v_t", "=", "*", "(1", "β)", "g_t", "²", "gt²", "∂Aₗ/∂Aₗ₋₁", "(W₁).", "x_{t-1}", "restore_best_weights",
+    # caption noise (qbank.captions)
+    "RNNAs", "you", "Step by StepHere,", "ExplainedThe", "zero.Vanishing", "Networks ...5.", "cnn", "seq2seq",
+    "| Medium", "ResNet",
 ])
 _PHRASE = st.lists(_WORDS, min_size=1, max_size=5).map(" ".join)
 _INDENT = st.sampled_from(["", " ", "  ", "   ", "    ", "      ", "        ", "\t"])

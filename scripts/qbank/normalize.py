@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import ftfy
 
+from .captions import CaptionRules, default_rules
 from .formulas import SCRIPT_CHARS, typeset_line
 
 # --- fences -----------------------------------------------------------------
@@ -392,12 +393,14 @@ def _collapse_blank_lines(lines: list[str]) -> list[str]:
     return out
 
 
-def normalize_answer(text: str) -> Normalized:
+def normalize_answer(text: str, captions: CaptionRules | None = None) -> Normalized:
     """Clean one answer's Markdown; see the module docstring for the guarantees.
 
-    Order matters for idempotence: unicode and tabs first, then math delimiters (so later
-    rules see the final ``\\( \\)``), then paragraphs, lists and headings.
+    Order matters for idempotence: unicode and tabs first, then caption noise (on the
+    scraped line layout), math delimiters (so later rules see the final ``\\( \\)``), then
+    paragraphs, lists and headings.  ``captions`` defaults to ``data/caption_noise.yml``.
     """
+    rules = captions or default_rules()
     text = fix_unicode(text.replace("\r\n", "\n").replace("\r", "\n").expandtabs(4))
     lines = [line.rstrip() for line in text.split("\n")]
     flags: list[str] = []
@@ -417,9 +420,10 @@ def normalize_answer(text: str) -> Normalized:
             out.extend(run)
             out.append("")
             continue
-        prose, math_flags = _unify_math("\n".join(run))
+        prose, math_flags = _unify_math("\n".join(rules.strip(run, text)))
         flags.extend(math_flags)
-        lines = [typeset_line(line) for line in prose.split("\n")]
+        # New delimiters in text whose own do not balance would pair up with the stray ones.
+        lines = prose.split("\n") if math_flags else [typeset_line(line) for line in prose.split("\n")]
         out.extend(_demote_headings(_split_paragraphs(_structure_lists(lines))))
     out = _collapse_blank_lines([line.rstrip() for line in out])
     return Normalized("\n".join(out).strip("\n"), tuple(dict.fromkeys(flags)))

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .bank import Answer, Origin, Question, question_id, slugify
+from .captions import CaptionRules
 from .classify import Classification, Taxonomy, classify
 from .dedupe import DedupeResult, Overrides, dedupe
 from .difficulty import estimate_difficulty
@@ -43,6 +44,9 @@ class Project:
     def docs(self) -> Path:
         return self.root / "docs"
 
+    def caption_rules(self) -> CaptionRules:
+        return CaptionRules.load(self.data / "caption_noise.yml")
+
 
 @dataclass
 class PipelineResult:
@@ -53,9 +57,9 @@ class PipelineResult:
     classifications: dict[str, Classification]
 
 
-def normalize_record(record: Record) -> Record:
+def normalize_record(record: Record, captions: CaptionRules | None = None) -> Record:
     """Apply the normalize stage to one record, carrying review flags along."""
-    answer = normalize_answer(record.answer) if record.answer.strip() else None
+    answer = normalize_answer(record.answer, captions) if record.answer.strip() else None
     flags = tuple(dict.fromkeys(record.flags + (answer.flags if answer else ())))
     return replace(record, question=normalize_question(record.question),
                    answer=answer.text if answer else "", flags=flags)
@@ -126,7 +130,8 @@ def _assign_paths(questions: list[Question]) -> None:
 def run(project: Project, progress: Progress | None = None) -> PipelineResult:
     """The whole import pipeline on the project's seeds (writes nothing)."""
     sources = load_sources(project.sources_file)
-    records = [normalize_record(r) for r in extract_sources(project, sources, progress)]
+    captions = project.caption_rules()
+    records = [normalize_record(r, captions) for r in extract_sources(project, sources, progress)]
     if progress:
         progress("dedupe")
     result = dedupe(records, Overrides.load(project.data / "dedupe.yml"))
