@@ -17,6 +17,7 @@ from .difficulty import estimate_difficulty
 from .extract import extract_file
 from .normalize import normalize_answer, normalize_question
 from .record import Record
+from .recovered_links import RecoveredLinks
 from .source import Source, load_sources
 
 Progress = Callable[[str], None]
@@ -47,6 +48,9 @@ class Project:
     def caption_rules(self) -> CaptionRules:
         return CaptionRules.load(self.data / "caption_noise.yml")
 
+    def recovered_links(self) -> RecoveredLinks:
+        return RecoveredLinks.load(self.data / "recovered_links.yml")
+
 
 @dataclass
 class PipelineResult:
@@ -63,6 +67,13 @@ def normalize_record(record: Record, captions: CaptionRules | None = None) -> Re
     flags = tuple(dict.fromkeys(record.flags + (answer.flags if answer else ())))
     return replace(record, question=normalize_question(record.question),
                    answer=answer.text if answer else "", flags=flags)
+
+
+def normalize_records(records: list[Record], project: Project) -> list[Record]:
+    """The normalize stage as ``qbank import`` runs it: every record normalized with the
+    project's caption rules, then the links its source's scrape lost written back in."""
+    captions = project.caption_rules()
+    return project.recovered_links().apply([normalize_record(r, captions) for r in records])
 
 
 def extract_sources(project: Project, sources: list[Source], progress: Progress | None = None) -> list[Record]:
@@ -130,8 +141,7 @@ def _assign_paths(questions: list[Question]) -> None:
 def run(project: Project, progress: Progress | None = None) -> PipelineResult:
     """The whole import pipeline on the project's seeds (writes nothing)."""
     sources = load_sources(project.sources_file)
-    captions = project.caption_rules()
-    records = [normalize_record(r, captions) for r in extract_sources(project, sources, progress)]
+    records = normalize_records(extract_sources(project, sources, progress), project)
     if progress:
         progress("dedupe")
     result = dedupe(records, Overrides.load(project.data / "dedupe.yml"))
