@@ -220,10 +220,10 @@ def _flat_outlines(lines: list[str]) -> list[str]:
 
     A scrape (or a careless author) can flatten ``- Part:`` / ``  - point`` into one level.
     Runs on reflowed lines.  In a run of bullets that are all at one indent, with no other
-    text between them, whose
-    first item and at least one more are labels ending in ``:``, every item after a label
-    belongs to that label; and after an item that ends in ``:`` inside such a group, the
-    items that start in lower case continue it ("Question each component:" / "- can ...").
+    text between them, whose first item and at least one more are labels ending in ``:``,
+    every item after a label belongs to that label; and after an item that ends in ``:``
+    inside such a group, the items that start in lower case continue it ("Question each
+    component:" / "- can ...").
     """
     out = list(lines)
     i = 0
