@@ -29,6 +29,7 @@ openers, camelCase words, limits) is data: ``data/caption_noise.yml``, which say
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass
@@ -43,10 +44,11 @@ DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "caption_noise.yml
 #: bare "-" merged with its text has become a bullet, so the text starts at the same place.
 _MARKER = re.compile(r"^\s*(?:(?:[•●▪◦‣∙·\-*+]|\d{1,3}[.)]|[A-Za-z][.)])(?:\s+|$))*")
 _SENTENCE_END = re.compile(r"[.!?][\"')\]]*(?: |(?=[A-Za-z]))")
+#: The glue point is where the match ends.
 _GLUE = re.compile(
-    r"(?P<hump>(?<=[a-z])(?=[A-Z][a-z]))"       # "ExplainedThe", "gradientConvolution"
-    r"|(?P<acronym>(?<=[A-Z]{2})(?=[A-Z][a-z]))"  # "RNNAs"
-    r"|(?P<cut>(?:(?<=\.\.\.)|(?<=…))(?=[A-Z0-9]))"       # "Networks ...5. Activation"
+    r"(?P<hump>[a-z](?=[A-Z][a-z]))"          # "ExplainedThe", "gradientConvolution"
+    r"|(?P<acronym>[A-Z]{2}(?=[A-Z][a-z]))"   # "RNNAs"
+    r"|(?P<cut>(?:\.\.\.|…)(?=[A-Z0-9]))"      # "Networks ...5. Activation"
 )
 _SKIP = re.compile(r"`|\\\(|\\\[|\$|\]\(|https?://")
 _LIST_START = re.compile(r"^\d{1,3}[.)] ")
@@ -73,9 +75,15 @@ class CaptionRules:
     keep_words: frozenset[str]
 
     @functools.cached_property
-    def _suffixes(self) -> list[re.Pattern[str]]:
-        """Each host suffix, its spaces matching any run of spaces ("|  Download ...")."""
-        return [re.compile(r"\s+".join(re.escape(part) for part in s.split(" "))) for s in self.host_suffixes]
+    def _suffixes(self) -> re.Pattern[str]:
+        """Any host suffix, its spaces matching any run of spaces ("|  Download ...")."""
+        return re.compile("|".join(r"\s+".join(re.escape(part) for part in s.split(" "))
+                                   for s in self.host_suffixes) or r"(?!)")
+
+    @functools.cached_property
+    def _hosts(self) -> tuple[str, ...]:
+        """The last word of each suffix: a cheap test before the regex."""
+        return tuple(s.split()[-1] for s in self.host_suffixes)
 
     @classmethod
     def load(cls, path: Path) -> CaptionRules:
@@ -113,22 +121,22 @@ class CaptionRules:
     def _line(self, line: str, context: str) -> list[str]:
         if not line.strip() or _SKIP.search(line):
             return [line]
-        for cut in (self._host_suffix, self._glued, self._trailing_alt):
-            result = cut(line, context)
-            if result is not None:
-                return result
-        return [line]
+        starts = self._starts(line)
+        result = self._host_suffix(line, starts)
+        if result is None:
+            result = self._glued(line, starts)
+        if result is None:
+            result = self._trailing_alt(line, context)
+        return [line] if result is None else result  # [] is a result: the line was all caption
 
     def _content_start(self, line: str) -> int:
         return _MARKER.match(line).end()  # type: ignore[union-attr]
 
-    def _starts(self, line: str, before: int) -> list[int]:
-        """Sentence starts (and the content start) before ``before``, nearest last."""
+    def _starts(self, line: str) -> list[int]:
+        """Where a caption may start: the content start and every sentence start, in order."""
         first = self._content_start(line)
-        starts = [first] if first < before else []
-        starts += [m.end() for m in _SENTENCE_END.finditer(line, first, before)
-                   if m.end() < before and line[m.end()].isalnum()]
-        return sorted(set(starts))
+        return sorted({first} | {m.end() for m in _SENTENCE_END.finditer(line, first)
+                                 if m.end() < len(line) and line[m.end()].isalnum()})
 
     def _join(self, line: str, start: int, rest: str) -> list[str]:
         """The line with ``line[start:...]`` (the caption) replaced: ``rest`` follows the text
@@ -144,18 +152,20 @@ class CaptionRules:
             return [head.rstrip(), indent + rest]
         return [head.rstrip() + " " + rest]
 
-    def _host_suffix(self, line: str, context: str) -> list[str] | None:
-        for found in (f for suffix in self._suffixes for f in suffix.finditer(line)):
+    def _host_suffix(self, line: str, starts: list[int]) -> list[str] | None:
+        if not any(host in line for host in self._hosts):
+            return None
+        for found in self._suffixes.finditer(line):
             at, end = found.span()
             rest = line[end:]
             if rest and not (rest[0].isupper() or rest[0].isdigit()):
                 continue  # "| Medium" inside a sentence that goes on: not a caption title
-            starts = self._starts(line, at)
-            inner = [s for s in starts if s > self._content_start(line) and at - s <= self.max_caption_chars]
+            before = starts[: bisect.bisect_left(starts, at)]
+            inner = [s for s in before[1:] if at - s <= self.max_caption_chars]
             if inner:
                 start = inner[0]
-            elif starts and starts[0] == self._content_start(line):
-                start = starts[0]  # the caption has the line to itself (or no sentence before it)
+            elif before:
+                start = before[0]  # the caption has the line to itself (or no sentence before it)
             else:
                 continue
             if not (line[start:start + 1].isalnum() and re.search("[A-Za-z]{2}", line[start:at])):
@@ -163,14 +173,14 @@ class CaptionRules:
             return self._join(line, start, rest)
         return None
 
-    def _glued(self, line: str, context: str) -> list[str] | None:
-        first = self._content_start(line)
+    def _glued(self, line: str, starts: list[int]) -> list[str] | None:
+        first = starts[0]
         for glue in _GLUE.finditer(line, first):
-            g = glue.start()
-            starts = self._starts(line, g)
-            if not starts:
+            g = glue.end()
+            k = bisect.bisect_left(starts, g)
+            if not k:
                 continue
-            start = starts[-1]
+            start = starts[k - 1]
             phrase, rest = line[start:g], line[g:]
             if self._is_caption(phrase, rest, glue.lastgroup or "", start == first):
                 return self._join(line, start, rest)
