@@ -22,7 +22,7 @@ from .classify import Taxonomy, classify
 from .export import dumps, export_document
 from .extract import FORMATS, extract_file
 from .importer import ImportShrinkError, ImportWriteError, apply_plan, check_shrink, plan_import, recover
-from .pipeline import Project, normalize_record, run
+from .pipeline import Project, normalize_records, run
 from .record import ExtractError
 from .source import SourceError, load_sources
 
@@ -82,7 +82,7 @@ def extract(
             _fail(f"{path}: no such file")
         records = extract_file(path, source or known.get(path.name, path.stem), fmt)
         if normalized:
-            records = [normalize_record(r) for r in records]
+            records = normalize_records(records, Project(_root()))
         lines.extend(json.dumps(r.to_dict(), ensure_ascii=False) for r in records)
     sys.stdout.write("\n".join(lines) + "\n")
 

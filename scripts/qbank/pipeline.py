@@ -10,12 +10,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .bank import Answer, Origin, Question, question_id, slugify
+from .captions import CaptionRules
 from .classify import Classification, Taxonomy, classify
 from .dedupe import DedupeResult, Overrides, dedupe
 from .difficulty import estimate_difficulty
 from .extract import extract_file
 from .normalize import normalize_answer, normalize_question
 from .record import Record
+from .recovered_links import RecoveredLinks
 from .source import Source, load_sources
 
 Progress = Callable[[str], None]
@@ -43,6 +45,12 @@ class Project:
     def docs(self) -> Path:
         return self.root / "docs"
 
+    def caption_rules(self) -> CaptionRules:
+        return CaptionRules.load(self.data / "caption_noise.yml")
+
+    def recovered_links(self) -> RecoveredLinks:
+        return RecoveredLinks.load(self.data / "recovered_links.yml")
+
 
 @dataclass
 class PipelineResult:
@@ -53,12 +61,19 @@ class PipelineResult:
     classifications: dict[str, Classification]
 
 
-def normalize_record(record: Record) -> Record:
+def normalize_record(record: Record, captions: CaptionRules | None = None) -> Record:
     """Apply the normalize stage to one record, carrying review flags along."""
-    answer = normalize_answer(record.answer) if record.answer.strip() else None
+    answer = normalize_answer(record.answer, captions) if record.answer.strip() else None
     flags = tuple(dict.fromkeys(record.flags + (answer.flags if answer else ())))
     return replace(record, question=normalize_question(record.question),
                    answer=answer.text if answer else "", flags=flags)
+
+
+def normalize_records(records: list[Record], project: Project) -> list[Record]:
+    """The normalize stage as ``qbank import`` runs it: every record normalized with the
+    project's caption rules, then the links its source's scrape lost written back in."""
+    captions = project.caption_rules()
+    return project.recovered_links().apply([normalize_record(r, captions) for r in records])
 
 
 def extract_sources(project: Project, sources: list[Source], progress: Progress | None = None) -> list[Record]:
@@ -126,7 +141,7 @@ def _assign_paths(questions: list[Question]) -> None:
 def run(project: Project, progress: Progress | None = None) -> PipelineResult:
     """The whole import pipeline on the project's seeds (writes nothing)."""
     sources = load_sources(project.sources_file)
-    records = [normalize_record(r) for r in extract_sources(project, sources, progress)]
+    records = normalize_records(extract_sources(project, sources, progress), project)
     if progress:
         progress("dedupe")
     result = dedupe(records, Overrides.load(project.data / "dedupe.yml"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from . import safeyaml
 
@@ -23,6 +23,25 @@ class Source(BaseModel):
     origin: str
     licence: str
     attribution: str
+    url: str | None = None
+    """Where the source is published, when known (the site links it)."""
+    repository: str | None = None
+    """The repository its text is kept in, when known."""
+    file: str | None = None
+    """The file in ``repository`` the seed matches."""
+
+    @field_validator("url", "repository")
+    @classmethod
+    def _https(cls, value: str | None) -> str | None:
+        if value is not None and (not value.startswith("https://") or any(c.isspace() for c in value)):
+            raise ValueError("must be an https:// URL without spaces")
+        return value
+
+    @model_validator(mode="after")
+    def _file_needs_repository(self) -> Source:
+        if self.file is not None and self.repository is None:
+            raise ValueError("file is a path inside repository: give the repository too")
+        return self
 
 
 class SourceError(Exception):

@@ -330,17 +330,19 @@ class Context:
         None when the seed cannot be read (``qbank import --check`` reports that)."""
         if self._imported is None:
             from .extract import extract_file
-            from .pipeline import normalize_record
+            from .pipeline import Project, normalize_records
 
             self._imported = {}
+            project = Project(self.root)
             for src in self.sources.values():
                 try:
-                    records = extract_file(self.root / "seeds" / src.seed, src.id, src.format)
-                except Exception:  # an unreadable seed is import's error, not this file's
+                    records = normalize_records(extract_file(self.root / "seeds" / src.seed, src.id, src.format),
+                                                project)
+                except Exception:  # an unreadable seed or stale link data is import's error, not this file's
                     continue
                 for r in records:
                     if r.answered:
-                        self._imported[(r.source, r.line)] = normalize_record(r).answer.strip()
+                        self._imported[(r.source, r.line)] = r.answer.strip()
         return self._imported.get((source, line))
 
     @classmethod

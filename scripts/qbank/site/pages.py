@@ -276,6 +276,26 @@ def _unanswered_intro(count: int) -> str:
             "`## Answer (source: community)`.")
 
 
+def _https_link(url: str | None) -> str | None:
+    """An escaped link to ``url``, or None unless it is https (``Source`` already insists)."""
+    if not url or not url.startswith("https://"):
+        return None
+    return f'<a href="{esc(url)}">{esc(url)}</a>'
+
+
+def _source_links(s: Source) -> str:
+    """List items linking where a source is published and kept, when known."""
+    lines = []
+    published = _https_link(s.url) if s.url != s.repository else None
+    if published:
+        lines.append(f"- **Published at:** {published}\n")
+    repository = _https_link(s.repository)
+    if repository:
+        in_file = f", file <code>{esc(s.file)}</code>" if s.file else ""
+        lines.append(f"- **Source repository:** {repository}{in_file}\n")
+    return "".join(lines)
+
+
 def sources_page(sources: list[Source], questions: list[Question]) -> str:
     per_source = Counter(o.source for q in questions for o in q.origins)
     kinds = Counter(a.kind for q in questions for a in q.answers)
@@ -287,7 +307,7 @@ def sources_page(sources: list[Source], questions: list[Question]) -> str:
 - **Attribution shown on answers:** {text(s.attribution)}
 - **Author / owner:** {text(s.author)}
 - **Where it came from:** {text(s.origin)}
-- **Licence:** {text(s.licence)}
+{_source_links(s)}- **Licence:** {text(s.licence)}
 - **Questions from it:** {per_source.get(s.id, 0)} (seed file `seeds/{s.seed}`, format `{s.format}`)
 """)
     return f"""---
@@ -306,7 +326,7 @@ Under every answer a line says which of four kinds of text it is:
 
 | Kind | What it means | Answers |
 |---|---|--:|
-| Quoted | a source's text exactly as imported (only whitespace, lists and math delimiters normalised) | {kinds.get("source", 0)} |
+| Quoted | a source's text exactly as imported (only its layout normalised: whitespace, lists, math delimiters, formulas typeset; image captions a scrape left in the text removed, and links it lost restored from the original) | {kinds.get("source", 0)} |
 | Edited | a source's text corrected or completed by the project's editors; an *Editor's note* says what changed in meaning, and the page's history shows every change | {kinds.get("edited", 0)} |
 | Project | written for this site by the project's editors | {kinds.get("project", 0)} |
 | Community | written for this site by a contributor (credited by GitHub handle when given) | {kinds.get("community", 0)} |
