@@ -3,7 +3,8 @@
 Registered in ``mkdocs.yml`` under ``hooks:``.  Per build: load the bank, taxonomy and
 sources once (``on_config``), add the generated pages (``on_files``), decorate each
 question page (``on_page_markdown``), typeset math with KaTeX (``on_page_content``) and
-publish ``questions.json`` plus the vendored front-end assets (``on_post_build``).
+publish ``questions.json``, the search index (:mod:`qbank.site.search_index`; Material's
+own index is left empty) plus the vendored front-end assets (``on_post_build``).
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from qbank.site import notebook_pages, pages
 from qbank.site.math import KatexRenderer, find_tex_line, render_math
 from qbank.site.related import related_questions
 from qbank.site.sanitize import sanitize_html
+from qbank.site.search_index import SearchIndex
+from qbank.site.search_vocab import Vocabulary
 from qbank.site.vendor import copy_vendor_assets
 
 log = logging.getLogger("mkdocs.plugins.qbank")
@@ -44,6 +47,7 @@ class _State:
     sources: list[Source] = field(default_factory=list)
     related: dict[str, list[Question]] = field(default_factory=dict)
     math_errors: list[str] = field(default_factory=list)
+    search: SearchIndex | None = None
 
 
 STATE = _State()
@@ -73,6 +77,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     STATE.sources = load_sources(root / "seeds" / "sources.yml")
     STATE.related = related_questions(questions)
     STATE.math_errors = []
+    STATE.search = SearchIndex(Vocabulary.load(root / "data"))
     # One source of truth for tags: the vocabulary file feeds Material's tags plugin.
     tags_plugin = config.plugins.get("material/tags")
     if tags_plugin is not None:
@@ -111,6 +116,7 @@ def _nav(taxonomy: Taxonomy, extra: list) -> list:
     return [
         {"Home": "index.md"},
         {"Topics": ["questions/index.md", *topics]},
+        {"Browse": "browse.md"},
         {"Study": "study.md"},
         {"Tags": "tags/index.md"},
         {"Unanswered": "unanswered.md"},
@@ -141,6 +147,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             add(f"tags/{tag.id}.md", pages.tag_page(tag.id, tag.description, tagged, topics))
     add("unanswered.md", pages.unanswered(questions, topics))
     add("study.md", pages.study(questions, STUDY_SPEC))
+    add("browse.md", pages.browse(questions, taxonomy))
     add("sources.md", pages.sources_page(STATE.sources, questions))
     notebooks_index = notebook_pages.index_page(Path(config.docs_dir), STATE.by_path)
     if notebooks_index:
@@ -155,6 +162,9 @@ _ANSWER = re.compile(ANSWER_HEADING.pattern, re.M)
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    # Material's search plugin indexes nothing (its index would be preloaded on every page):
+    # the site's own index is written in on_post_build, see qbank.site.search_index.
+    page.meta["search"] = {"exclude": True}
     q = STATE.by_path.get(page.file.src_uri)
     if q is None:
         return markdown
@@ -224,14 +234,24 @@ def _description(q: Question, topics: dict) -> str:
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     if notebook_pages.is_notebook(page):  # mkdocs-jupyter's HTML: offline, light, KaTeX
         try:
-            return notebook_pages.render(html, page, config, files, _renderer())
+            html = notebook_pages.render(html, page, config, files, _renderer())
         except notebook_pages.NotebookPageError as err:
             raise PluginError(str(err)) from None
+        _index_page(page, html)
+        return html
     html = _typeset(html, page)
+    if page.file.src_uri not in STATE.by_path:
+        _index_page(page, html if page.file.src_uri == "sources.md" else "")
     if page.file.src_uri.startswith("questions/") and page.file.generated_by is None:
         html = sanitize_html(html)  # a contributor's file: nothing active reaches the site
     study.capture(STATE.by_path.get(page.file.src_uri), page.url, html)  # answers for the study page
     return html
+
+
+def _index_page(page: Page, text_html: str) -> None:
+    """A page that is not a question, for search: title, description and (given) its text."""
+    if STATE.search is not None and page.title:
+        STATE.search.add_page(page.url, _html.unescape(str(page.title)), str(page.meta.get("description") or ""), text_html)
 
 
 def _typeset(html: str, page: Page) -> str:
@@ -258,6 +278,11 @@ def on_post_build(config: MkDocsConfig) -> None:
     study.publish(site, STATE.questions, STATE.sources, STATE.taxonomy, config.site_url or "/",
                   docs_dir=Path(config.docs_dir))  # study/cards.json + downloads/*.apkg, *.csv
     copy_vendor_assets(site)
+    if STATE.search is not None:
+        sizes = STATE.search.write(site, STATE.questions, STATE.taxonomy)
+        shards = sum(v for k, v in sizes.items() if k.startswith("search/terms/"))
+        log.info(f"qbank: search index {sizes['search/qbank.json'] / 1024:.0f} KiB, "
+                 f"{len(sizes) - 1} term shards {shards / 1024:.0f} KiB")
 
 
 def on_shutdown() -> None:
