@@ -32,7 +32,7 @@
     box.dataset.qbMounted = "1";
     var qs = window.qbSearch;
     box.setAttribute("aria-busy", "true");
-    qs.load().then(function (index) { build(box, qs, index); }, function () {
+    qs.load().then(function (index) { return index.done; }).then(function (index) { build(box, qs, index); }, function () {
       box.removeAttribute("aria-busy");
       box.insertBefore(el("p", { "class": "qb-browse-error" }, "The question index could not be loaded; use the links below."), box.firstChild);
     });

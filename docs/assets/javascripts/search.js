@@ -19,7 +19,8 @@
 
   var script = document.currentScript;
   var root = new URL("../../", script ? script.src : location.href);
-  var W = { title: 10, alias: 7, synonym: 6, tag: 4, topic: 2 };
+  var W = { title: 10, alias: 7, synonym: 6, tag: 4, topic: 2 };  // < 16: stored as doc * 16 + weight
+  var FIRST = 1000, SLICE = 2500;  // documents indexed before the first search, then per slice
   var index = null, loading = null, shards = {}, shardLoads = {};
 
   // -- words ---------------------------------------------------------------------------
@@ -59,9 +60,37 @@
       return r.json();
     });
   }
+  var timing = {};
   function load() {
-    if (!loading) loading = fetchJSON("search/qbank.json").then(build).catch(function (e) { loading = null; throw e; });
+    if (!loading) {
+      timing.start = performance.now();
+      loading = fetch(new URL("search/qbank.json", root).href).then(function (r) {
+        if (!r.ok) throw new Error("search/qbank.json: HTTP " + r.status);
+        return r.text();
+      }).then(function (text) {
+        timing.fetched = performance.now();
+        var data = JSON.parse(text);
+        timing.parsed = performance.now();
+        return build(data);
+      }).catch(function (e) { loading = null; throw e; });
+    }
     return loading;
+  }
+  function Item(i, title, path, topic, difficulty, status, tags, aliases) {
+    this.i = i; this.title = title; this.path = path; this.topic = topic; this.difficulty = difficulty;
+    this.status = status; this.tags = tags; this.aliases = aliases;
+  }
+  Object.defineProperty(Item.prototype, "url", { get: function () {  // made when shown, not for every question
+    return this.topic < 0 ? this.path : "questions/" + index.topics[this.topic][0] + "/" + (this.path || slug(this.title)) + "/";
+  } });
+  var terms = new Map();  // raw word -> stem ("" for a stop word), computed once per distinct word
+  function term(raw) {
+    var s = terms.get(raw);
+    if (s === undefined) {
+      var w = spell(raw);
+      terms.set(raw, s = index.stop[w] ? "" : stem(w));
+    }
+    return s;
   }
   function build(data) {
     index = data;
@@ -70,52 +99,79 @@
     data.stopwords.forEach(function (w) { stop[w] = 1; });
     index.shardSet = {};
     data.shards.forEach(function (k) { index.shardSet[k] = 1; });
+    // stem -> postings, each doc * 16 + weight (one small-int array per word: few allocations)
     var vocab = index.vocab = new Map();
+    function post(s, doc, weight) {
+      var e = vocab.get(s), v = doc * 16 + weight;
+      if (!e) vocab.set(s, e = []);
+      var n = e.length;
+      if (n && e[n - 1] >> 4 === doc) { if ((e[n - 1] & 15) < weight) e[n - 1] = v; }
+      else e.push(v);
+    }
     function add(text, doc, weight) {
       var ws = words(text);
-      for (var i = 0; i < ws.length; i++) {
-        var w = spell(ws[i]);
-        if (stop[w]) continue;
-        var s = stem(w), e = vocab.get(s);
-        if (!e) vocab.set(s, e = { word: w, d: [], w: [] });
-        var n = e.d.length;
-        if (n && e.d[n - 1] === doc) { if (e.w[n - 1] < weight) e.w[n - 1] = weight; }
-        else { e.d.push(doc); e.w.push(weight); }
-      }
+      for (var i = 0; i < ws.length; i++) { var s = term(ws[i]); if (s) post(s, doc, weight); }
     }
-    index.items = data.docs.map(function (d, i) {
-      var item = { i: i, title: d[0], topic: d[2], difficulty: d[3], status: d[4], tags: d[5], aliases: d[6] };
-      if (d[2] >= 0) {
-        var topic = data.topics[d[2]];
-        item.url = "questions/" + topic[0] + "/" + (d[1] || slug(d[0])) + "/";
-        add(d[0], i, W.title);
-        add(d[6].join(" "), i, W.alias);
-        add(d[7], i, W.synonym);
-        add(d[5].map(function (t) { return data.tags[t]; }).join(" "), i, W.tag);
-        add(topic[1], i, W.topic);
-      } else {
-        item.url = d[1];  // a page that is not a question (topic, tag, notebook...): ranks below questions
-        add(d[0], i, W.tag);
-        add(d[7], i, W.topic);
+    function stems(text) { return words(text).map(term).filter(Boolean); }
+    var topicStems = data.topics.map(function (t) { return stems(t[1]); });
+    var tagStems = data.tags.map(function (t) { return stems(t); });
+    var c = data.docs;  // columns: title, path, topic, difficulty, status, tags, aliases, synonyms
+    function one(title, i) {
+      var item = new Item(i, title, c.path[i], c.topic[i], c.difficulty[i], c.status[i], c.tags[i], c.aliases[i]);
+      if (item.topic >= 0) {
+        add(title, i, W.title);
+        if (item.aliases.length) add(item.aliases.join(" "), i, W.alias);
+        if (c.synonyms[i]) add(c.synonyms[i], i, W.synonym);
+        for (var t = 0; t < item.tags.length; t++) tagStems[item.tags[t]].forEach(function (s) { post(s, i, W.tag); });
+        topicStems[item.topic].forEach(function (s) { post(s, i, W.topic); });
+      } else {  // a page that is not a question (topic, tag, notebook...): ranks below questions
+        add(title, i, W.tag);
+        add(c.synonyms[i], i, W.topic);
       }
-      return item;
+      index.items.push(item);
+    }
+    /* In slices, so that the first keystroke gets results from the first FIRST documents
+       while the rest is indexed (a keystroke waits for one slice at most); index.done
+       resolves when every document is in, and the header and browse/ search again then. */
+    index.items = [];
+    var n = c.title.length;
+    function slice(from, to) {
+      for (var i = from; i < to; i++) one(c.title[i], i);
+      index.terms = null;  // re-sorted when next needed
+    }
+    slice(0, Math.min(FIRST, n));
+    timing.usable = performance.now();
+    index.done = new Promise(function (resolve) {
+      (function next(from) {
+        if (from >= n) { index.complete = true; timing.built = performance.now(); resolve(index); return; }
+        setTimeout(function () { slice(from, Math.min(from + SLICE, n)); next(from + SLICE); });
+      })(Math.min(FIRST, n));
     });
-    index.terms = Array.from(vocab.keys()).sort();
     return index;
+  }
+  function sortedTerms() {
+    if (!index.terms) index.terms = Array.from(index.vocab.keys()).sort();
+    return index.terms;
+  }
+  function written(s) {  // a word as the bank writes it, for "showing results for ..."
+    var found = s;
+    terms.forEach(function (st, raw) { if (st === s && found === s) found = spell(raw); });
+    return found;
   }
 
   // -- the full text, by first two letters ------------------------------------------------
   function shard(key) {
     if (shards[key] || !index.shardSet[key]) return shards[key] || null;
     if (!shardLoads[key]) shardLoads[key] = fetchJSON("search/terms/" + key + ".json").then(function (data) {
-      var map = new Map();
+      var map = new Map(), display = new Map();
       Object.keys(data).forEach(function (raw) {
         var s = stem(raw), ids = data[raw], e = map.get(s), n = 0;
-        if (!e) map.set(s, e = { word: raw, d: [] });
-        for (var j = 0; j < ids.length; j++) e.d.push(n += ids[j]);
+        if (!e) { map.set(s, e = []); display.set(s, raw); }
+        for (var j = 0; j < ids.length; j++) e.push((n += ids[j]) * 16 + 1);  // weight 1
       });
-      shards[key] = { map: map, terms: Array.from(map.keys()).sort() };
-    }).catch(function () { shards[key] = { map: new Map(), terms: [] }; });
+      map.forEach(function (e, s) { if (e.length > 1) map.set(s, e.sort(function (a, b) { return a - b; })); });
+      shards[key] = { map: map, display: display, terms: Array.from(map.keys()).sort() };
+    }).catch(function () { shards[key] = { map: new Map(), display: new Map(), terms: [] }; });
     return null;
   }
 
@@ -136,63 +192,88 @@
       (a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2));
     return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
   }
-  function credit(hits, entry, factor) {
-    for (var j = 0; j < entry.d.length; j++) {
-      var d = entry.d[j], v = (entry.w ? entry.w[j] : 1) * factor;
-      if (!(hits.get(d) >= v)) hits.set(d, v);
+  /* One query word: the best weight it gives each document (hit), in a typed array. */
+  function matchWord(w, s, prefix, need, hit, list) {
+    var fix = null;
+    function credit(postings, factor) {
+      for (var j = 0; j < postings.length; j++) {
+        var d = postings[j] >> 4, v = (postings[j] & 15) * factor;
+        if (v > hit[d]) { if (!hit[d]) list.push(d); hit[d] = v; }
+      }
     }
-  }
-  function matchWord(w, s, prefix, need) {
-    var hits = new Map(), fix = null, exact = index.vocab.get(s);
-    if (exact) credit(hits, exact, 1);
-    if (prefix) prefixRange(index.terms, s).forEach(function (t) { if (t !== s) credit(hits, index.vocab.get(t), 0.6); });
-    var body = w.length >= 2 ? shard(w.slice(0, 2)) : null;
-    if (w.length >= 2 && !body && index.shardSet[w.slice(0, 2)]) need.push(w.slice(0, 2));
+    var exact = index.vocab.get(s);
+    if (exact) credit(exact, 1);
+    if (prefix) prefixRange(sortedTerms(), s).forEach(function (t) { if (t !== s) credit(index.vocab.get(t), 0.6); });
+    var key = w.slice(0, 2), body = w.length >= 2 ? shard(key) : null;
+    if (w.length >= 2 && !body && index.shardSet[key]) need.push(key);
     if (body) {
       var e = body.map.get(s);
-      if (e) credit(hits, e, 1);
-      if (prefix) prefixRange(body.terms, s).forEach(function (t) { if (t !== s) credit(hits, body.map.get(t), 0.5); });
+      if (e) credit(e, 1);
+      if (prefix) prefixRange(body.terms, s).forEach(function (t) { if (t !== s) credit(body.map.get(t), 0.5); });
     }
-    if (!hits.size && s.length >= 4) {  // nothing: one letter off?
-      var sources = [index.vocab].concat(body ? [body.map] : []);
-      sources.forEach(function (map) {
-        map.forEach(function (entry, t) {
-          if (near(s, t)) { credit(hits, entry, 0.5); if (!fix || entry.d.length > fix.n) fix = { word: entry.word, n: entry.d.length }; }
+    if (!list.length && s.length >= 4) {  // nothing: one letter off?
+      [index].concat(body ? [body] : []).forEach(function (source) {
+        (source.map || source.vocab).forEach(function (postings, t) {
+          if (near(s, t)) {
+            credit(postings, 0.5);
+            if (!fix || postings.length > fix.n) fix = { word: source.display ? source.display.get(t) : written(t), n: postings.length };
+          }
         });
       });
     }
-    return { hits: hits, fix: fix && fix.word };
+    return fix && fix.word;
   }
 
-  /* search(query, filters, onMore) -> {items, total, words, fixes}.  filters: {topic, tag,
-     difficulty, status} (ids/names; questions only when any is set).  onMore() is called
-     once when full-text shards this query needs have arrived: search again then. */
-  function search(query, filters, onMore) {
+  /* search(query, filters, onMore, limit) -> {items, total, words, fixes, pending}.
+     filters: {topic, tag, difficulty, status} (ids/names; questions only when any is set).
+     onMore() is called once when full-text shards this query needs have arrived: search
+     again then.  limit: only the best `limit` items are ranked (the header shows 10). */
+  function search(query, filters, onMore, limit) {
     filters = filters || {};
     var raw = words(query).map(spell), ws = raw.filter(function (w) { return !index.stop[w]; });
     if (!ws.length) ws = raw;
-    var typing = !/\s$/.test(query), need = [], fixes = [], scores = new Map();
+    var n = index.items.length, typing = !/\s$/.test(query), need = [], fixes = [];
+    var total = new Float64Array(n), count = new Uint8Array(n), touched = [];
     ws.forEach(function (w, k) {
-      var s = stem(w), prefix = s.length >= 2 || (typing && k === ws.length - 1);
-      var m = matchWord(w, s, prefix, need);
-      if (m.fix) fixes.push([w, m.fix]);
-      m.hits.forEach(function (v, d) {
-        var e = scores.get(d);
-        if (!e) scores.set(d, e = { n: 0, v: 0 });
-        e.n++; e.v += v;
-      });
+      var s = stem(w), hit = new Float32Array(n), list = [];
+      var fix = matchWord(w, s, s.length >= 2 || (typing && k === ws.length - 1), need, hit, list);
+      if (fix) fixes.push([w, fix]);
+      for (var j = 0; j < list.length; j++) {
+        var d = list[j];
+        if (!count[d]) touched.push(d);
+        count[d]++;
+        total[d] += hit[d];
+      }
     });
     var pick = filter(filters), out = [];
-    if (ws.length) scores.forEach(function (e, d) { if (pick(index.items[d])) out.push([d, e.n, e.v - index.items[d].title.length / 1000]); });
-    else index.items.forEach(function (it) { if (it.topic >= 0 && pick(it)) out.push([it.i, 0, 0]); });
-    out.sort(function (a, b) { return b[1] - a[1] || b[2] - a[2] || a[0] - b[0]; });
+    if (ws.length) {
+      for (var j = 0; j < touched.length; j++) {
+        var d = touched[j];
+        if (pick(index.items[d])) out.push(d);
+      }
+      for (j = 0; j < out.length; j++) total[out[j]] -= index.items[out[j]].title.length / 1000;  // shorter first
+    } else index.items.forEach(function (it) { if (it.topic >= 0 && pick(it)) out.push(it.i); });
+    var before = function (a, b) { return count[b] - count[a] || total[b] - total[a] || a - b; };
+    var ranked = limit && out.length > limit * 4 ? best(out, limit, before) : out.sort(before);
     if (need.length && onMore) {
       Promise.all(need.map(function (k) { shard(k); return shardLoads[k]; })).then(function () { onMore(); });
     }
     return {
-      items: out.map(function (r) { return index.items[r[0]]; }), total: out.length,
+      items: ranked.map(function (d) { return index.items[d]; }), total: out.length,
       words: raw.concat(fixes.map(function (f) { return f[1]; })), fixes: fixes, pending: need.length > 0
     };
+  }
+  function best(ids, k, before) {  // the k first of ids in `before` order, without sorting them all
+    var top = [];
+    for (var i = 0; i < ids.length; i++) {
+      var d = ids[i];
+      if (top.length === k && before(d, top[k - 1]) >= 0) continue;
+      var at = top.length;
+      while (at > 0 && before(d, top[at - 1]) < 0) at--;
+      top.splice(at, 0, d);
+      if (top.length > k) top.pop();
+    }
+    return top;
   }
   function filter(f) {
     var topic = f.topic ? index.topics.findIndex(function (t) { return t[0] === f.topic; }) : null;
@@ -284,7 +365,7 @@
     }
     function start() {
       if (!index) meta.textContent = "Loading the search index…";
-      load().then(run, function () { meta.textContent = "The search index could not be loaded. Try again when online."; });
+      load().then(function (ix) { run(); if (!ix.complete) ix.done.then(run); }, function () { meta.textContent = "The search index could not be loaded. Try again when online."; });
     }
     function run() {
       if (!index) return;
@@ -297,7 +378,7 @@
         share.href = url.href;
       }
       if (!q.trim()) { last = null; list.textContent = ""; list.dataset.qbQuery = ""; meta.textContent = "Type to start searching"; return; }
-      var r = search(q, null, function () { if (input.value === q) run(); });
+      var r = search(q, null, function () { if (input.value === q) run(); }, SHOWN);
       last = r;
       meta.textContent = "";
       meta.appendChild(document.createTextNode(
@@ -385,7 +466,7 @@
 
   window.qbSearch = {
     load: load, search: search, describe: describe, href: href, words: words, spell: spell, stem: stem,
-    slug: slug, index: function () { return index; }
+    slug: slug, index: function () { return index; }, timing: timing
   };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", dialog);
   else dialog();

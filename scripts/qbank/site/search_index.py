@@ -8,7 +8,7 @@ many seconds.  This module writes, under ``site/search/``:
 ``qbank.json``
     the compact index, fetched when the reader opens search: for every question its
     title, slug (empty when it is the title's own slug), topic, difficulty, status, tags,
-    aliases and the words of its synonyms (:mod:`qbank.site.search_vocab`); for every
+    aliases and the words of its synonyms, one array per field (``DOC_FIELDS``) (:mod:`qbank.site.search_vocab`); for every
     other page its title, URL and description; plus the spelling table, the stop words
     and the list of term shards.  About 150 KiB gzip at 10,000 questions.
 ``terms/<xx>.json``
@@ -36,6 +36,9 @@ from .search_vocab import STOPWORDS, Vocabulary, words
 INDEX_FILE = "search/qbank.json"
 SHARD_DIR = "search/terms"
 DIFFICULTIES = ("easy", "medium", "hard")
+# A document of the compact index; for a page that is not a question: path = its URL,
+# topic/difficulty/status = -1, synonyms = its description.
+DOC_FIELDS = ("title", "path", "topic", "difficulty", "status", "tags", "aliases", "synonyms")
 MAX_WORD = 24  # longer "words" are hashes, URLs or formulas
 
 _MATH = re.compile(r"\\\(.*?\\\)|\\\[.*?\\\]|\$\$.*?\$\$", re.S)
@@ -105,7 +108,8 @@ class SearchIndex:
             "spelling": [list(p) for p in vocab.spelling.pairs],
             "stopwords": list(STOPWORDS),
             "shards": sorted(postings),
-            "docs": docs,
+            # one array per field (columns gzip ~15 % smaller than one array per document)
+            "docs": {name: [d[k] for d in docs] for k, name in enumerate(DOC_FIELDS)},
         })
         return out
 
