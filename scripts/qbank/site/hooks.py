@@ -3,7 +3,8 @@
 Registered in ``mkdocs.yml`` under ``hooks:``.  Per build: load the bank, taxonomy and
 sources once (``on_config``), add the generated pages (``on_files``), decorate each
 question page (``on_page_markdown``), typeset math with KaTeX (``on_page_content``) and
-publish ``questions.json`` plus the vendored front-end assets (``on_post_build``).
+publish ``questions.json``, the search index (:mod:`qbank.site.search_index`; Material's
+own index is left empty) plus the vendored front-end assets (``on_post_build``).
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from qbank.site.math import KatexRenderer, find_tex_line, raw_tex, render_math
 from qbank.site.math_text import plain as plain_math
 from qbank.site.related import related_questions
 from qbank.site.sanitize import removed, sanitize_html
+from qbank.site.search_index import SearchIndex
+from qbank.site.search_vocab import Vocabulary
 from qbank.site.vendor import copy_vendor_assets
 
 log = logging.getLogger("mkdocs.plugins.qbank")
@@ -47,6 +50,7 @@ class _State:
     sources: list[Source] = field(default_factory=list)
     related: dict[str, list[Question]] = field(default_factory=dict)
     math_errors: list[str] = field(default_factory=list)
+    search: SearchIndex | None = None
 
 
 STATE = _State()
@@ -77,6 +81,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     STATE.sources = load_sources(root / "seeds" / "sources.yml")
     STATE.related = related_questions(questions)
     STATE.math_errors = []
+    STATE.search = SearchIndex(Vocabulary.load(root / "data"))
     # One source of truth for tags: the vocabulary file feeds Material's tags plugin.
     tags_plugin = config.plugins.get("material/tags")
     if tags_plugin is not None:
@@ -129,6 +134,7 @@ def _nav(taxonomy: Taxonomy, extra: list) -> list:
     return [
         {"Home": "index.md"},
         {"Topics": ["questions/index.md", *topics]},
+        {"Browse": "browse.md"},
         {"Study": "study.md"},
         {"Tags": "tags/index.md"},
         {"Unanswered": "unanswered.md"},
@@ -164,6 +170,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             add(f"tags/{tag.id}.md", pages.tag_page(tag.id, tag.description, tagged, topics))
     add("unanswered.md", pages.unanswered(questions, topics))
     add("study.md", pages.study(questions, STUDY_SPEC))
+    add("browse.md", pages.browse(questions, taxonomy))
     add("sources.md", pages.sources_page(STATE.sources, questions))
     notebooks_index = notebook_pages.index_page(Path(config.docs_dir), STATE.by_path)
     if notebooks_index:
@@ -178,6 +185,9 @@ _ANSWER = re.compile(ANSWER_HEADING.pattern, re.M)
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    # Material's search plugin indexes nothing (its index would be preloaded on every page):
+    # the site's own index is written in on_post_build, see qbank.site.search_index.
+    page.meta["search"] = {"exclude": True}
     q = STATE.by_path.get(page.file.src_uri)
     if q is None:
         return markdown
@@ -258,6 +268,10 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
         raise PluginError(f"docs/{page.file.src_uri}: {len(leaks)} formula(s) show as raw TeX instead of being typeset, "
                           f"e.g. …{leaks[0]}…\nhint: display math \\[ … \\] needs a blank line before and after it "
                           "(run `qbank validate` for the line)")
+    if notebook_pages.is_notebook(page):
+        _index_page(page, html)
+    elif page.file.src_uri not in STATE.by_path:
+        _index_page(page, html if page.file.src_uri == "sources.md" else "")
     study.capture(STATE.by_path.get(page.file.src_uri), page.url, html)  # answers for the study page
     return html
 
@@ -277,6 +291,12 @@ def _gate(html: str, page: Page) -> str:
                           f"{' ...' if len(lost) > 8 else ''}\nhint: run `qbank validate {where.removeprefix('the generated page ')}`;"
                           " remove the markup (see CONTRIBUTING.md, HTML)")
     return clean
+
+
+def _index_page(page: Page, text_html: str) -> None:
+    """A page that is not a question, for search: title, description and (given) its text."""
+    if STATE.search is not None and page.title:
+        STATE.search.add_page(page.url, _html.unescape(str(page.title)), str(page.meta.get("description") or ""), text_html)
 
 
 def _typeset(html: str, page: Page) -> str:
@@ -313,6 +333,11 @@ def on_post_build(config: MkDocsConfig) -> None:
     study.publish(site, STATE.questions, STATE.sources, STATE.taxonomy, config.site_url or "/",
                   docs_dir=Path(config.docs_dir))  # study/cards.json + downloads/*.apkg, *.csv
     copy_vendor_assets(site)
+    if STATE.search is not None:
+        sizes = STATE.search.write(site, STATE.questions, STATE.taxonomy)
+        shards = sum(v for k, v in sizes.items() if k.startswith("search/terms/"))
+        log.info(f"qbank: search index {sizes['search/qbank.json'] / 1024:.0f} KiB, "
+                 f"{len(sizes) - 1} term shards {shards / 1024:.0f} KiB")
 
 
 def on_shutdown() -> None:

@@ -183,6 +183,39 @@ Once this page has loaded, it keeps working without a connection.</p>
 """
 
 
+def browse(questions: list[Question], taxonomy: Taxonomy) -> str:
+    """The question finder: filters and search, built by browse.js in ``#qb-browse``.
+
+    The Markdown holds no script and no form control (the sanitizer's rules): the page
+    template (overrides/browse.html) loads the script, which creates the controls; without
+    JavaScript the container shows links to every topic, the tags and the unanswered list.
+    """
+    per_topic = Counter(q.topic for q in questions)
+    topics = "\n".join(f'<li><a href="../questions/{t.id}/">{esc(t.title)}</a> ({per_topic.get(t.id, 0)})</li>'
+                       for t in taxonomy.topics)
+    return f"""---
+title: Browse and search the questions
+description: Find interview questions by topic, tag, difficulty and status, and search within them; the filters are in the address, so a view can be bookmarked or shared.
+template: browse.html
+hide:
+  - toc
+---
+
+# Browse and search the questions
+
+Narrow the {len(questions)} questions by topic, tag, difficulty and status, and search within
+them. The address keeps the filters: bookmark or share it.
+
+<div id="qb-browse" class="qb-browse">
+<p class="qb-browse-fallback">Browse by topic:</p>
+<ul class="qb-browse-fallback">
+{topics}
+</ul>
+<p class="qb-browse-fallback">Or by <a href="../tags/">tag</a>, or see the <a href="../unanswered/">unanswered questions</a>.</p>
+</div>
+"""
+
+
 def topic_page(topic: Topic, questions: list[Question]) -> str:
     counts = Counter(q.status for q in questions)
     by_difficulty = {d: [q for q in questions if q.difficulty == d] for d in ("easy", "medium", "hard")}
