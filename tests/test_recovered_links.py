@@ -17,7 +17,7 @@ import pytest
 
 from qbank.extract import extract_file
 from qbank.normalize import normalize_answer
-from qbank.pipeline import Project, normalize_records
+from qbank.pipeline import Project, normalize_record, normalize_records
 from qbank.record import Record
 from qbank.recovered_links import RecoveredLinkError, RecoveredLinks
 
@@ -84,6 +84,20 @@ def test_a_stale_entry_is_an_error(tmp_path: Path) -> None:
     records = list(normalized().values())
     with pytest.raises(RecoveredLinkError, match="Refer to Wikipedia.*found 0 times"):
         RecoveredLinks.load(data).apply(records)
+
+
+def test_an_entry_past_the_end_of_a_truncated_seed_has_nothing_to_apply_to() -> None:
+    """Its question went with the cut lines (the import's shrink check reports that); an entry
+    whose line is still in the seed must still match."""
+    records = [normalize_record(r) for r in extract_file(SEED, "lazy-ds-guide", "mkdocs-page")
+               if r.line < 264]  # Bradley-Terry (line 264) and its answer cut off
+    seed = records[0].seed
+    assert not any("arxiv.org/pdf/1906.02629.pdf" in r.answer for r in records)
+    out = links().apply(records, {seed: 263})
+    assert not any("Bradley%E2%80%93Terry" in r.answer for r in out)
+    assert any("arxiv.org/pdf/1906.02629.pdf" in r.answer for r in out)  # earlier entries still applied
+    with pytest.raises(RecoveredLinkError, match="found 0 times"):
+        links().apply(records, {seed: 271})  # the same records, but the seed claims the line is there
 
 
 def test_only_https_urls_are_accepted(tmp_path: Path) -> None:

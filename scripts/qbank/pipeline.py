@@ -73,7 +73,13 @@ def normalize_records(records: list[Record], project: Project) -> list[Record]:
     """The normalize stage as ``qbank import`` runs it: every record normalized with the
     project's caption rules, then the links its source's scrape lost written back in."""
     captions = project.caption_rules()
-    return project.recovered_links().apply([normalize_record(r, captions) for r in records])
+    seed_lines = {seed: _line_count(project.seeds / seed) for seed in {r.seed for r in records}}
+    return project.recovered_links().apply([normalize_record(r, captions) for r in records], seed_lines)
+
+
+def _line_count(path: Path) -> int:
+    """Lines in a seed as its extractor numbers them (bytes: a seed need not be valid UTF-8)."""
+    return path.read_bytes().count(b"\n") + 1
 
 
 def extract_sources(project: Project, sources: list[Source], progress: Progress | None = None) -> list[Record]:

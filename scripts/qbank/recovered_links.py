@@ -8,11 +8,14 @@ repository never needs the original at build or import time.
 
 An entry names the seed line holding the text, so it applies to the one record whose
 answer spans that line; its ``context`` must occur exactly once in that answer.  A stale
-entry (seed changed, context gone) is an error, never a silent skip.
+entry (seed changed, context gone) is an error, never a silent skip.  The one exception is an
+entry whose line is past the end of its (now shorter) seed: its question is gone with it, and
+the import's shrink check is what reports that, so the link has nothing to apply to.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -88,14 +91,21 @@ class RecoveredLinks:
                 raise RecoveredLinkError(f"{path}: entry {n}: {first['loc']}: {first['msg']}") from None
         return cls(path, tuple(links))
 
-    def apply(self, records: list[Record]) -> list[Record]:
-        """``records`` (normalized) with the links of their sources written into the answers."""
+    def apply(self, records: list[Record], seed_lines: Mapping[str, int] | None = None) -> list[Record]:
+        """``records`` (normalized) with the links of their sources written into the answers.
+
+        ``seed_lines`` gives each seed's number of lines (by file name); without it every
+        entry must apply.
+        """
         by_source: dict[str, list[int]] = {}
         for k, r in enumerate(records):
             by_source.setdefault(r.source, []).append(k)
         out = list(records)
         for source, indexes in by_source.items():
-            links = [link for link in self.links if link.source == source and link.url]
+            seed = records[indexes[0]].seed
+            length = (seed_lines or {}).get(seed)
+            links = [link for link in self.links if link.source == source and link.url
+                     and (length is None or link.line <= length)]
             if not links:
                 continue
             order = sorted(indexes, key=lambda k: records[k].line)
