@@ -36,7 +36,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from conftest import CHROMIUM_ARGS, REPO, mkdocs_build
+from conftest import REPO, mkdocs_build
 from qbank import importer
 from qbank.anki import answer_html, markdown_to_anki_html
 from qbank.bank import Question, slugify
@@ -225,26 +225,25 @@ def test_published_anki_deck_has_no_active_content(hostile_site: Path, tmp_path:
 
 
 @pytest.mark.browser
-def test_no_dialog_opens_in_a_real_browser(hostile_site: Path) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api")
+@pytest.mark.xdist_group("browser")
+def test_no_dialog_opens_in_a_real_browser(hostile_site: Path, browser) -> None:  # noqa: ANN001 - playwright's Browser
+    """The session's one browser (a second ``sync_playwright`` in the same worker fails)."""
     dialogs: list[str] = []
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        try:
-            context = b.new_context()
-            context.route(re.compile(r"^https?://"), lambda route: route.abort())
-            page = context.new_page()
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            for url in ("questions/foundations/index.html", "tags/neural-networks/index.html", "sources/index.html",
-                        "index.html", f"questions/foundations/{slugify(ZORBLAX)}/index.html"):
-                page.goto((hostile_site / url).as_uri())
-                page.keyboard.press("Tab")  # autofocus/onfocus would fire here
-                page.mouse.click(200, 300)
-                page.wait_for_timeout(200)
-                assert page.locator(".md-consent__overlay").count() == 0
-            assert "zorblax" in page.locator("h1").inner_text()
-        finally:
-            b.close()
+    context = browser.new_context()
+    try:
+        context.route(re.compile(r"^https?://"), lambda route: route.abort())
+        page = context.new_page()
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        for url in ("questions/foundations/index.html", "tags/neural-networks/index.html", "sources/index.html",
+                    "index.html", f"questions/foundations/{slugify(ZORBLAX)}/index.html"):
+            page.goto((hostile_site / url).as_uri())
+            page.keyboard.press("Tab")  # autofocus/onfocus would fire here
+            page.mouse.click(200, 300)
+            page.wait_for_timeout(200)
+            assert page.locator(".md-consent__overlay").count() == 0
+        assert "zorblax" in page.locator("h1").inner_text()
+    finally:
+        context.close()
     assert dialogs == []
 
 
