@@ -184,7 +184,7 @@ class _SiteHandler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         super().end_headers()
 
-    def send_head(self):  # noqa: ANN201 - stdlib signature
+    def send_head(self):  # the stdlib's signature
         path = urlsplit(self.path).path
         if not path.startswith(self.mount):
             self.send_error(404, f"outside {self.mount}")

@@ -26,7 +26,6 @@ import sqlite3
 import stat
 import subprocess
 import sys
-import tempfile
 import time
 import zipfile
 from html.parser import HTMLParser
@@ -44,7 +43,7 @@ from qbank.csvexport import neutralize, unneutralize
 from qbank.pipeline import Project, run
 from qbank.site import pages
 from qbank.site.sanitize import TAGS, removed, sanitize_html
-from qbank.validate import Context, validate, validate_text
+from qbank.validate import Context, validate_text
 
 QBANK = [str(REPO / ".venv" / "bin" / "qbank")] if (REPO / ".venv" / "bin" / "qbank").exists() else [
     sys.executable, "-c", "from qbank.cli import main; main()"]
@@ -226,7 +225,7 @@ def test_published_anki_deck_has_no_active_content(hostile_site: Path, tmp_path:
 
 @pytest.mark.browser
 @pytest.mark.xdist_group("browser")
-def test_no_dialog_opens_in_a_real_browser(hostile_site: Path, browser) -> None:  # noqa: ANN001 - playwright's Browser
+def test_no_dialog_opens_in_a_real_browser(hostile_site: Path, browser) -> None:
     """The session's one browser (a second ``sync_playwright`` in the same worker fails)."""
     dialogs: list[str] = []
     context = browser.new_context()
@@ -479,7 +478,7 @@ def test_a_write_failure_at_any_step_rolls_back(imported: Project, monkeypatch: 
     steps = 0
     real_replace = os.replace
 
-    def count_only(src, dst):  # noqa: ANN001 - os.replace's signature
+    def count_only(src, dst):  # os.replace's signature
         nonlocal steps
         steps += 1
         real_replace(src, dst)
@@ -498,7 +497,7 @@ def test_a_write_failure_at_any_step_rolls_back(imported: Project, monkeypatch: 
             (imported.docs / rel).write_bytes(data)
         calls = 0
 
-        def failing(src, dst, _at=fail_at):  # noqa: ANN001
+        def failing(src, dst, _at=fail_at):
             nonlocal calls
             calls += 1
             if calls == _at:

@@ -106,7 +106,7 @@ class Fence:
     def is_closed_by(self, line: str) -> bool:
         """Only the same character, at least as many, and nothing else on the line closes a fence."""
         m = FENCE_CLOSE.fullmatch(line)
-        return bool(m) and m.group("fence")[0] == self.marker[0] and len(m.group("fence")) >= len(self.marker)
+        return m is not None and m.group("fence")[0] == self.marker[0] and len(m.group("fence")) >= len(self.marker)
 
 
 def opening_fence(line: str) -> Fence | None:

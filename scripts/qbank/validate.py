@@ -336,7 +336,7 @@ class Context:
                 try:
                     records = normalize_records(extract_file(self.root / "seeds" / src.seed, src.id, src.format),
                                                 project)
-                except Exception:  # an unreadable seed or stale link data is import's error, not this file's
+                except Exception:  # noqa: BLE001 - an unreadable seed or stale link data is import's error, not this file's
                     continue
                 for r in records:
                     if r.answered:

@@ -211,7 +211,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         return f"## {label} {{ #answer-{n} }}\n\n{line}\n"
 
     body = _ANSWER.sub(answer_heading, markdown)
-    head = [f'<p class="qb-meta">{pages.badges(q, topics.get(q.topic), f"../")}</p>', ""]
+    head = [f'<p class="qb-meta">{pages.badges(q, topics.get(q.topic), "../")}</p>', ""]
     if "garbled-formula" in q.flags:
         head += ['!!! warning "Formula needs review"', "",
                  "    The source's formula was garbled when it was scraped. It is shown as found; "
@@ -347,7 +347,7 @@ def on_shutdown() -> None:
         _RENDERER = None
 
 
-def on_serve(server, config: MkDocsConfig, builder):  # noqa: ANN001 - MkDocs passes its own types
+def on_serve(server, config: MkDocsConfig, builder):  # noqa: ANN001, ANN201 - MkDocs passes its own types
     """Rebuild when the data files change, not only docs/."""
     root = Path(config.config_file_path).resolve().parent
     for extra in ("data", "seeds/sources.yml", "overrides"):
