@@ -6,8 +6,10 @@ server for it, one Chromium per worker and a guarded ``page``.
   the others wait and reuse the result (directory + captured output).
 * ``site_server``: base URL (``http://127.0.0.1:<port>/<site_url path>/``) of a threaded
   ``http.server`` serving the built site where it is deployed (see ``_SiteHandler``).
-* ``browser``: Debian's ``/usr/bin/chromium`` driven by Playwright (never a downloaded
-  browser build); skipped locally when chromium is missing, an error under CI.
+* ``browser``: chromium driven by Playwright, chosen by :func:`choose_chromium`: the one
+  ``QBANK_CHROMIUM`` names (a path, or ``playwright`` for Playwright's own build, as the
+  GitHub workflows install it), else Debian's ``/usr/bin/chromium``, else Playwright's own
+  build if it is installed; skipped locally when there is none, an error under CI.
 * ``page``: a fresh context + page per test that records every request URL and every
   console error / uncaught exception. After the test body has run, the test FAILS if
   a request went to any host other than the local server, or if a console error
@@ -31,6 +33,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -39,7 +42,8 @@ import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = "/usr/bin/chromium"  # Debian's, the default
+CHROMIUM_ENV = "QBANK_CHROMIUM"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -226,16 +230,54 @@ def site_server(built_site: BuiltSite):
 # -- the browser ------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class BrowserChoice:
+    """Which chromium the tests drive: ``executable`` for Playwright's ``executable_path``
+    (None: Playwright's own build), or ``problem`` when there is none to drive."""
+
+    executable: str | None = None
+    problem: str | None = None
+
+
+def choose_chromium(env: Mapping[str, str], is_executable: Callable[[str], bool],
+                    bundled: str | None) -> BrowserChoice:
+    """``QBANK_CHROMIUM`` (a path, or ``playwright``), else Debian's chromium, else
+    Playwright's own build (``bundled``: where Playwright would find it) if installed."""
+    wanted = env.get(CHROMIUM_ENV, "").strip()
+    has_bundled = bool(bundled) and is_executable(bundled or "")
+    install = "run  .venv/bin/playwright install --with-deps chromium"
+    if wanted == "playwright":
+        return BrowserChoice() if has_bundled else BrowserChoice(
+            problem=f"{CHROMIUM_ENV}=playwright but Playwright's chromium is not installed: {install}")
+    if wanted:
+        return BrowserChoice(wanted) if is_executable(wanted) else BrowserChoice(
+            problem=f"{CHROMIUM_ENV}={wanted} is not an executable file")
+    if is_executable(CHROMIUM):
+        return BrowserChoice(CHROMIUM)
+    if has_bundled:
+        return BrowserChoice()
+    return BrowserChoice(problem=f"{CHROMIUM} is missing: sudo apt-get install -y chromium (or set {CHROMIUM_ENV} "
+                                 f"to a chromium, or to `playwright` after: {install})")
+
+
+def _is_executable(path: str) -> bool:
+    return os.path.isfile(path) and os.access(path, os.X_OK)
+
+
 @pytest.fixture(scope="session")
 def browser():
-    if not os.access(CHROMIUM, os.X_OK):
-        message = f"{CHROMIUM} is missing: sudo apt-get install -y chromium (never `playwright install`)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            bundled: str | None = p.chromium.executable_path
+        except Exception:  # noqa: BLE001 - no browser build known to this Playwright
+            bundled = None
+        choice = choose_chromium(os.environ, _is_executable, bundled)
+        if choice.problem:
+            if os.environ.get("CI"):
+                pytest.fail(choice.problem)
+            pytest.skip(choice.problem)
+        b = p.chromium.launch(executable_path=choice.executable, args=CHROMIUM_ARGS)
         try:
             yield b
         finally:
@@ -369,4 +411,5 @@ def pytest_runtest_call(item: pytest.Item):
     return result
 
 
-__all__ = ["BuiltSite", "PageLog", "REPO", "mkdocs_build", "mkdocs_config", "new_guarded_context"]
+__all__ = ["BrowserChoice", "BuiltSite", "PageLog", "REPO", "choose_chromium", "mkdocs_build", "mkdocs_config",
+           "new_guarded_context"]
