@@ -118,6 +118,17 @@ def test_export_attributes_each_answer_to_its_source(tmp_path: Path) -> None:
     assert exported["answers"][1]["markdown"] == "The project's own answer."
 
 
+def test_site_numbers_only_real_answer_headings() -> None:
+    """The site hook rewrites answer headings ("Answer 1", its attribution): never a line in code."""
+    def label(m):
+        return f"## Answer by {m.group('source')}"
+
+    assert bankfile.replace_answer_headings(HEADING_IN_CODE, label).split("\n")[:5] == [
+        "## Answer by community", "", "```markdown", "~~~", "## Answer (source: project)"]
+    out = bankfile.replace_answer_headings(TILDE_IN_BACKTICKS, label)
+    assert "## Answer by community" in out and "## Answer by project" in out and "(source:" not in out
+
+
 # -- fences ----------------------------------------------------------------------------------
 
 

@@ -42,7 +42,7 @@ from pathlib import Path
 import yaml
 
 from . import bankfile, safeyaml
-from .bankfile import ANSWER_HEADING as ANSWER_HEADING  # re-exported: the site hooks import it from here
+from .bankfile import ANSWER_HEADING as ANSWER_HEADING  # re-exported for code that imports it from here
 from .bankfile import FrontMatterError, answer_sections
 
 QUESTIONS_DIR = Path("questions")

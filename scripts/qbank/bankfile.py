@@ -23,21 +23,21 @@ validation saw the block correctly and reported nothing.  The answers live here:
   imported source's text changed by an editor) starts a section that runs to the next one.
 
 Who uses it: :mod:`qbank.bank` (reading the bank), :mod:`qbank.validate` (its body scan and
-front matter), :mod:`qbank.normalize` (prose rules never touch code) and the MkDocs-page
-extractor.  ``extract/markdown.py`` keeps markdown-it: it reads seeds as GitHub renders them
+front matter), the site hooks (numbering the answers on a question's page),
+:mod:`qbank.normalize` (prose rules never touch code) and the MkDocs-page extractor.  ``extract/markdown.py`` keeps markdown-it: it reads seeds as GitHub renders them
 (CommonMark with its container blocks), which is a different question.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 __all__ = [
     "ANSWER_HEADING", "HEADING", "AnswerSection", "Fence", "FencedBlock", "FrontMatter", "FrontMatterError",
     "answer_heading", "answer_sections", "blank", "fenced_block_at", "fenced_blocks", "mask", "opening_fence",
-    "split_front_matter",
+    "replace_answer_headings", "split_front_matter",
 ]
 
 DELIMITER = "---"
@@ -204,3 +204,12 @@ def answer_sections(body: str) -> list[AnswerSection]:
         sections.append(AnswerSection(m.group("source").strip(), bool(m.group("edited")), i,
                                       "\n".join(lines[i + 1:stop])))
     return sections
+
+
+def replace_answer_headings(body: str, replace: Callable[[re.Match[str]], str]) -> str:
+    """``body`` with every answer heading line replaced by ``replace(match)``; the same
+    text in code or comments is left alone."""
+    lines = body.split("\n")
+    masked_lines = mask(body)[0].split("\n")
+    return "\n".join(replace(m) if (m := answer_heading(line, masked)) else line
+                     for line, masked in zip(lines, masked_lines))
