@@ -10,6 +10,8 @@ server for it, one Chromium per worker and a guarded ``page``.
   ``QBANK_CHROMIUM`` names (a path, or ``playwright`` for Playwright's own build, as the
   GitHub workflows install it), else Debian's ``/usr/bin/chromium``, else Playwright's own
   build if it is installed; skipped locally when there is none, an error under CI.
+* ``copy_project`` / ``seed_project``: throw-away copies of the project for tests that
+  change files or run a build or an import; ``qbank_cli`` runs the command in one.
 * ``page``: a fresh context + page per test that records every request URL and every
   console error / uncaught exception. After the test body has run, the test FAILS if
   a request went to any host other than the local server, or if a console error
@@ -29,6 +31,7 @@ import http.server
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -54,6 +57,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 BUILD_TIMEOUT = 600
+QBANK = REPO / ".venv" / "bin" / "qbank"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -81,6 +85,64 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if not names or "@" in item.nodeid or node_id is None or not hasattr(type(node_id), "parse"):
             continue
         item._id = type(node_id).parse(f"{item.nodeid}@{'_'.join(sorted(names))}")
+
+
+# -- throw-away projects ------------------------------------------------------------------
+
+PROJECT_FOLDERS = ("docs", "data", "seeds", "overrides", "scripts", "node_modules")
+SITE_FILES = ("mkdocs.yml", "package.json", "package-lock.json")
+
+
+def copy_project(dest: Path, *, copy: tuple[str, ...] = ("docs",), site: bool = False) -> Path:
+    """A throw-away copy of the project: the folders in ``copy`` copied (the test may change
+    them), the others linked (read-only use); ``site`` adds the files a build reads besides."""
+    dest.mkdir(parents=True)
+    for name in PROJECT_FOLDERS:
+        if not (REPO / name).exists():
+            continue
+        if name in copy:
+            shutil.copytree(REPO / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:  # mkdocs.yml names its hooks by a path relative to itself; node_modules holds KaTeX
+            os.symlink(REPO / name, dest / name, target_is_directory=True)
+    if site:
+        for name in SITE_FILES:
+            shutil.copy2(REPO / name, dest / name)
+    return dest
+
+
+def seed_project(dest: Path, *, import_bank: bool = False):  # -> qbank.pipeline.Project
+    """The project's inputs (seeds and data, copied) with an empty docs tree; with
+    ``import_bank``, the bank imported into it as ``qbank import`` would."""
+    from qbank.importer import apply_plan, plan_import
+    from qbank.pipeline import Project, run
+
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(REPO / "seeds", dest / "seeds")
+    shutil.copytree(REPO / "data", dest / "data")
+    (dest / "docs").mkdir()
+    project = Project(dest)
+    if import_bank:
+        apply_plan(plan_import(run(project).questions, project.docs))
+    return project
+
+
+def qbank_cli(monkeypatch: pytest.MonkeyPatch, cwd: Path, *args: object):  # -> click.testing.Result
+    """``qbank ARGS`` in-process (typer's CliRunner) with ``cwd`` as the working directory."""
+    from rich.console import Console
+    from typer.testing import CliRunner
+
+    from qbank import cli
+
+    # Rich wraps at the terminal width (80 here): widen it so located messages stay on one line.
+    monkeypatch.setattr(cli, "out", Console(width=4000))
+    monkeypatch.setattr(cli, "err", Console(stderr=True, width=4000))
+    monkeypatch.chdir(cwd)
+    return CliRunner().invoke(cli.app, [str(a) for a in args])
+
+
+def qbank_cmd() -> list[str]:
+    """The ``qbank`` command for a subprocess (the virtualenv's, else this interpreter's)."""
+    return [str(QBANK)] if QBANK.exists() else [sys.executable, "-c", "from qbank.cli import main; main()"]
 
 
 # -- the build --------------------------------------------------------------------------
@@ -411,5 +473,5 @@ def pytest_runtest_call(item: pytest.Item):
     return result
 
 
-__all__ = ["BrowserChoice", "BuiltSite", "PageLog", "REPO", "choose_chromium", "mkdocs_build", "mkdocs_config",
-           "new_guarded_context"]
+__all__ = ["BrowserChoice", "BuiltSite", "PageLog", "REPO", "choose_chromium", "copy_project", "mkdocs_build",
+           "mkdocs_config", "new_guarded_context", "qbank_cli", "qbank_cmd", "seed_project"]

@@ -12,12 +12,11 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, seed_project
 from qbank import bankfile
 from qbank.bank import BankFormatError, parse_answers, read_question, split_front_matter
 from qbank.export import export_json
@@ -98,19 +97,10 @@ def test_validate_agrees_with_the_reader(ctx: Context) -> None:
     assert [(p.code, p.message) for p in problems] == [("QB302", "status is 'unanswered' but the file has 2 answers")]
 
 
-def _project(tmp_path: Path, files: dict[str, str]) -> Path:
-    """A bank of ``files`` (docs-relative paths) with the repository's data and sources."""
-    for name in ("data", "seeds"):
-        os.symlink(REPO / name, tmp_path / name, target_is_directory=True)
-    for name, text in files.items():
-        path = tmp_path / "docs" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return tmp_path
-
-
 def test_export_attributes_each_answer_to_its_source(tmp_path: Path) -> None:
-    root = _project(tmp_path, {NAME: FRONT + TILDE_IN_BACKTICKS})
+    root = seed_project(tmp_path / "repo").root
+    (root / "docs" / NAME).parent.mkdir(parents=True)
+    (root / "docs" / NAME).write_text(FRONT + TILDE_IN_BACKTICKS, encoding="utf-8")
     question = read_question(root / "docs" / NAME, root / "docs")
     assert [a.source for a in question.answers] == ["community", "project"]
     [exported] = json.loads(export_json(root))["questions"]

