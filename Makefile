@@ -6,7 +6,7 @@ VENV    := .venv/.installed
 NODE    := node_modules/.package-lock.json
 PORT    ?= 8000
 
-.PHONY: setup serve build test import validate notebooks bench clean
+.PHONY: setup serve build test check lint import validate notebooks bench clean
 
 setup: $(VENV) $(NODE) chromium
 
@@ -20,9 +20,10 @@ $(NODE): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(NODE)
 
-# Browser tests drive Debian's chromium (never a downloaded browser build).
+# Browser tests drive Debian's chromium, or the browser QBANK_CHROMIUM names (a path, or
+# `playwright` for Playwright's own build, which GitHub's Ubuntu runners install).
 chromium:
-	@if [ -x /usr/bin/chromium ]; then :; \
+	@if [ -n "$$QBANK_CHROMIUM" ] || [ -x /usr/bin/chromium ]; then :; \
 	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	else echo "chromium is missing: run  sudo apt-get install -y chromium" >&2; exit 1; fi
 
@@ -36,8 +37,9 @@ import: setup
 	.venv/bin/qbank import
 
 # Every bank file (format, math, HTML, links, duplicates), then: is the bank in sync with the seeds.
+# VALIDATE_FLAGS="--format github" shows each problem on its line of a pull request.
 validate: setup
-	.venv/bin/qbank validate
+	.venv/bin/qbank validate $(VALIDATE_FLAGS)
 	.venv/bin/qbank import --check --quiet
 	$(PY) -m qbank.notebooks links
 
@@ -47,6 +49,14 @@ notebooks: setup
 
 test: setup
 	.venv/bin/pytest -n 2 --dist loadgroup -q
+
+# ruff's rules are in pyproject.toml (`ruff check` only: the code is never mass-reformatted).
+lint: setup
+	.venv/bin/ruff check scripts tests
+
+# What CI runs (.ci/run and both GitHub workflows): lint, validate, bank in sync, every test.
+check: setup
+	@$(MAKE) --no-print-directory lint validate test
 
 bench: setup
 	$(PY) -m qbank.bench

@@ -6,8 +6,12 @@ server for it, one Chromium per worker and a guarded ``page``.
   the others wait and reuse the result (directory + captured output).
 * ``site_server``: base URL (``http://127.0.0.1:<port>/<site_url path>/``) of a threaded
   ``http.server`` serving the built site where it is deployed (see ``_SiteHandler``).
-* ``browser``: Debian's ``/usr/bin/chromium`` driven by Playwright (never a downloaded
-  browser build); skipped locally when chromium is missing, an error under CI.
+* ``browser``: chromium driven by Playwright, chosen by :func:`choose_chromium`: the one
+  ``QBANK_CHROMIUM`` names (a path, or ``playwright`` for Playwright's own build, as the
+  GitHub workflows install it), else Debian's ``/usr/bin/chromium``, else Playwright's own
+  build if it is installed; skipped locally when there is none, an error under CI.
+* ``copy_project`` / ``seed_project``: throw-away copies of the project for tests that
+  change files or run a build or an import; ``qbank_cli`` runs the command in one.
 * ``page``: a fresh context + page per test that records every request URL and every
   console error / uncaught exception. After the test body has run, the test FAILS if
   a request went to any host other than the local server, or if a console error
@@ -27,10 +31,12 @@ import http.server
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -39,7 +45,8 @@ import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = "/usr/bin/chromium"  # Debian's, the default
+CHROMIUM_ENV = "QBANK_CHROMIUM"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -50,6 +57,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 BUILD_TIMEOUT = 600
+QBANK = REPO / ".venv" / "bin" / "qbank"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -77,6 +85,64 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if not names or "@" in item.nodeid or node_id is None or not hasattr(type(node_id), "parse"):
             continue
         item._id = type(node_id).parse(f"{item.nodeid}@{'_'.join(sorted(names))}")
+
+
+# -- throw-away projects ------------------------------------------------------------------
+
+PROJECT_FOLDERS = ("docs", "data", "seeds", "overrides", "scripts", "node_modules")
+SITE_FILES = ("mkdocs.yml", "package.json", "package-lock.json")
+
+
+def copy_project(dest: Path, *, copy: tuple[str, ...] = ("docs",), site: bool = False) -> Path:
+    """A throw-away copy of the project: the folders in ``copy`` copied (the test may change
+    them), the others linked (read-only use); ``site`` adds the files a build reads besides."""
+    dest.mkdir(parents=True)
+    for name in PROJECT_FOLDERS:
+        if not (REPO / name).exists():
+            continue
+        if name in copy:
+            shutil.copytree(REPO / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:  # mkdocs.yml names its hooks by a path relative to itself; node_modules holds KaTeX
+            os.symlink(REPO / name, dest / name, target_is_directory=True)
+    if site:
+        for name in SITE_FILES:
+            shutil.copy2(REPO / name, dest / name)
+    return dest
+
+
+def seed_project(dest: Path, *, import_bank: bool = False):  # -> qbank.pipeline.Project
+    """The project's inputs (seeds and data, copied) with an empty docs tree; with
+    ``import_bank``, the bank imported into it as ``qbank import`` would."""
+    from qbank.importer import apply_plan, plan_import
+    from qbank.pipeline import Project, run
+
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(REPO / "seeds", dest / "seeds")
+    shutil.copytree(REPO / "data", dest / "data")
+    (dest / "docs").mkdir()
+    project = Project(dest)
+    if import_bank:
+        apply_plan(plan_import(run(project).questions, project.docs))
+    return project
+
+
+def qbank_cli(monkeypatch: pytest.MonkeyPatch, cwd: Path, *args: object):  # -> click.testing.Result
+    """``qbank ARGS`` in-process (typer's CliRunner) with ``cwd`` as the working directory."""
+    from rich.console import Console
+    from typer.testing import CliRunner
+
+    from qbank import cli
+
+    # Rich wraps at the terminal width (80 here): widen it so located messages stay on one line.
+    monkeypatch.setattr(cli, "out", Console(width=4000))
+    monkeypatch.setattr(cli, "err", Console(stderr=True, width=4000))
+    monkeypatch.chdir(cwd)
+    return CliRunner().invoke(cli.app, [str(a) for a in args])
+
+
+def qbank_cmd() -> list[str]:
+    """The ``qbank`` command for a subprocess (the virtualenv's, else this interpreter's)."""
+    return [str(QBANK)] if QBANK.exists() else [sys.executable, "-c", "from qbank.cli import main; main()"]
 
 
 # -- the build --------------------------------------------------------------------------
@@ -184,7 +250,7 @@ class _SiteHandler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         super().end_headers()
 
-    def send_head(self):  # noqa: ANN201 - stdlib signature
+    def send_head(self):  # the stdlib's signature
         path = urlsplit(self.path).path
         if not path.startswith(self.mount):
             self.send_error(404, f"outside {self.mount}")
@@ -226,16 +292,54 @@ def site_server(built_site: BuiltSite):
 # -- the browser ------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class BrowserChoice:
+    """Which chromium the tests drive: ``executable`` for Playwright's ``executable_path``
+    (None: Playwright's own build), or ``problem`` when there is none to drive."""
+
+    executable: str | None = None
+    problem: str | None = None
+
+
+def choose_chromium(env: Mapping[str, str], is_executable: Callable[[str], bool],
+                    bundled: str | None) -> BrowserChoice:
+    """``QBANK_CHROMIUM`` (a path, or ``playwright``), else Debian's chromium, else
+    Playwright's own build (``bundled``: where Playwright would find it) if installed."""
+    wanted = env.get(CHROMIUM_ENV, "").strip()
+    has_bundled = bool(bundled) and is_executable(bundled or "")
+    install = "run  .venv/bin/playwright install --with-deps chromium"
+    if wanted == "playwright":
+        return BrowserChoice() if has_bundled else BrowserChoice(
+            problem=f"{CHROMIUM_ENV}=playwright but Playwright's chromium is not installed: {install}")
+    if wanted:
+        return BrowserChoice(wanted) if is_executable(wanted) else BrowserChoice(
+            problem=f"{CHROMIUM_ENV}={wanted} is not an executable file")
+    if is_executable(CHROMIUM):
+        return BrowserChoice(CHROMIUM)
+    if has_bundled:
+        return BrowserChoice()
+    return BrowserChoice(problem=f"{CHROMIUM} is missing: sudo apt-get install -y chromium (or set {CHROMIUM_ENV} "
+                                 f"to a chromium, or to `playwright` after: {install})")
+
+
+def _is_executable(path: str) -> bool:
+    return os.path.isfile(path) and os.access(path, os.X_OK)
+
+
 @pytest.fixture(scope="session")
 def browser():
-    if not os.access(CHROMIUM, os.X_OK):
-        message = f"{CHROMIUM} is missing: sudo apt-get install -y chromium (never `playwright install`)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            bundled: str | None = p.chromium.executable_path
+        except Exception:  # noqa: BLE001 - no browser build known to this Playwright
+            bundled = None
+        choice = choose_chromium(os.environ, _is_executable, bundled)
+        if choice.problem:
+            if os.environ.get("CI"):
+                pytest.fail(choice.problem)
+            pytest.skip(choice.problem)
+        b = p.chromium.launch(executable_path=choice.executable, args=CHROMIUM_ARGS)
         try:
             yield b
         finally:
@@ -369,4 +473,5 @@ def pytest_runtest_call(item: pytest.Item):
     return result
 
 
-__all__ = ["BuiltSite", "PageLog", "REPO", "mkdocs_build", "mkdocs_config", "new_guarded_context"]
+__all__ = ["BrowserChoice", "BuiltSite", "PageLog", "REPO", "choose_chromium", "copy_project", "mkdocs_build",
+           "mkdocs_config", "new_guarded_context", "qbank_cli", "qbank_cmd", "seed_project"]

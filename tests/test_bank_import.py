@@ -11,10 +11,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from rich.console import Console
-from typer.testing import CliRunner
 
-from qbank import cli
+from conftest import REPO, qbank_cli, seed_project
 from qbank.bank import (
     Answer,
     Origin,
@@ -32,18 +30,8 @@ from qbank.classify import Taxonomy
 from qbank.importer import ImportPlan, apply_plan, plan_import
 from qbank.pipeline import Project, run
 
-ROOT = Path(__file__).parents[1]
 SEED_000 = "000_d3bd1c64e802493d.txt"
 BACKPROP = "Backpropagation is an algorithm used to train neural networks."
-
-
-def make_project(base: Path) -> Project:
-    """A copy of the repository's inputs with an empty docs tree."""
-    base.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(ROOT / "seeds", base / "seeds")
-    shutil.copytree(ROOT / "data", base / "data")
-    (base / "docs").mkdir()
-    return Project(base)
 
 
 def do_import(project: Project, questions: list[Question] | None = None):
@@ -56,19 +44,10 @@ def tree(docs: Path) -> dict[str, bytes]:
     return {p.relative_to(docs).as_posix(): p.read_bytes() for p in sorted(docs.rglob("*")) if p.is_file()}
 
 
-def invoke(monkeypatch, project: Project, *args: str):
-    """``qbank ARGS`` run from the project's root."""
-    monkeypatch.chdir(project.root)
-    # Rich wraps at the terminal width (80 here): widen it so paths stay on one line.
-    monkeypatch.setattr(cli, "out", Console(width=4000))
-    monkeypatch.setattr(cli, "err", Console(stderr=True, width=4000))
-    return CliRunner().invoke(cli.app, list(args))
-
-
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
     """One imported copy of the repository per test worker, plus its pipeline result."""
-    project = make_project(tmp_path_factory.mktemp("template") / "repo")
+    project = seed_project(tmp_path_factory.mktemp("template") / "repo")
     result = run(project)
     plan = do_import(project, result.questions)
     assert len(plan.create) == 125 and not plan.update and not plan.delete
@@ -101,7 +80,7 @@ def file_of(project: Project, questions: list[Question], handle: str) -> Path:
 
 def test_two_fresh_imports_are_byte_identical(template, tmp_path):
     first = tree(template[0].docs)
-    other = make_project(tmp_path / "other")
+    other = seed_project(tmp_path / "other")
     plan = do_import(other)
     assert len(plan.create) == 125
     second = tree(other.docs)
@@ -117,15 +96,15 @@ def test_second_import_changes_nothing(imported, monkeypatch):
     assert plan.changes == 0
     assert plan.unchanged == 125 and plan.hand_edited == []
     assert tree(imported.docs) == before
-    result = invoke(monkeypatch, imported, "import", "--check", "-q")
+    result = qbank_cli(monkeypatch, imported.root, "import", "--check", "-q")
     assert result.exit_code == 0, result.output
     assert "bank up to date: 125 files, 0 hand-edited" in result.output
     assert tree(imported.docs) == before
 
 
 def test_cli_import_into_empty_docs_matches_the_api(template, tmp_path, monkeypatch):
-    other = make_project(tmp_path / "other")
-    result = invoke(monkeypatch, other, "import", "-q")
+    other = seed_project(tmp_path / "other")
+    result = qbank_cli(monkeypatch, other.root, "import", "-q")
     assert result.exit_code == 0, result.output
     assert "created 125, updated 0, removed 0" in result.output
     assert tree(other.docs) == tree(template[0].docs)
@@ -142,7 +121,7 @@ def test_deleted_file_fails_the_check_naming_it(imported, questions, monkeypatch
     victim = file_of(imported, questions, "lazy-ds-guide:20")
     content = victim.read_bytes()
     victim.unlink()
-    result = invoke(monkeypatch, imported, "import", "--check", "-q")
+    result = qbank_cli(monkeypatch, imported.root, "import", "--check", "-q")
     assert result.exit_code == 1, result.output
     assert f"missing: {victim.relative_to(imported.root).as_posix()}" in result.output
     assert "out of date" in result.output and "(1 files)" in result.output
@@ -165,7 +144,7 @@ def test_hand_edit_survives_reimport_and_is_reported(imported, questions, monkey
     assert plan.hand_edited == [path]
     assert plan.changes == 0 and plan.unchanged == 124
 
-    result = invoke(monkeypatch, imported, "import")
+    result = qbank_cli(monkeypatch, imported.root, "import")
     assert result.exit_code == 0, result.output
     rel = path.relative_to(imported.root).as_posix()
     assert f"kept {rel} (edited by hand; not overwritten)" in result.output
@@ -187,7 +166,7 @@ def test_untouched_file_is_refreshed_when_its_seed_changes(imported, questions, 
     before = tree(imported.docs)
     _edit_seed(imported, BACKPROP, "Backpropagation is THE algorithm used to train neural networks.")
 
-    result = invoke(monkeypatch, imported, "import", "--check", "-q")
+    result = qbank_cli(monkeypatch, imported.root, "import", "--check", "-q")
     assert result.exit_code == 1, result.output
     assert f"outdated: {path.relative_to(imported.root).as_posix()}" in result.output
 
@@ -212,7 +191,7 @@ def test_hand_edited_file_is_not_refreshed_when_its_seed_changes(imported, quest
     plan = plan_import(run(imported).questions, imported.docs)
     assert plan.hand_edited == [path] and plan.changes == 0
     # --check does not fail on a hand-edited file: it is the contributor's now
-    result = invoke(monkeypatch, imported, "import", "--check", "-q")
+    result = qbank_cli(monkeypatch, imported.root, "import", "--check", "-q")
     assert result.exit_code == 0, result.output
     assert "124 files, 1 hand-edited" in result.output
     assert path.read_text(encoding="utf-8") == edited
@@ -339,6 +318,6 @@ def test_paths_topics_slugs_and_ids(imported):
 
 
 def test_ids_and_paths_do_not_depend_on_where_the_repository_is(questions):
-    a = {q.id: q.path for q in run(Project(ROOT)).questions}
+    a = {q.id: q.path for q in run(Project(REPO)).questions}
     b = {q.id: q.path for q in questions}
     assert a == b

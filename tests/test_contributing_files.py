@@ -50,10 +50,18 @@ def test_workflows_run_the_readme_commands() -> None:
     ci = load(GITHUB / "workflows" / "ci.yml")
     assert set(ci[True]) >= {"pull_request", "push"}  # YAML 1.1 reads `on:` as True
     steps = [s.get("run", "") for s in ci["jobs"]["test"]["steps"]]
-    assert "make test" in steps and ".venv/bin/qbank validate --format github" in steps
+    # The README's test command, with each validation problem shown on its line of the pull request.
+    check = 'make check VALIDATE_FLAGS="--format github"'
+    assert "make check" in (REPO / "README.md").read_text(encoding="utf-8").split("```sh", 1)[1].split("```")[0]
+    assert check in steps and "make check" in (REPO / ".ci" / "run").read_text(encoding="utf-8").split("\n")
+    # GitHub's Ubuntu runners have no Debian chromium: the browser tests use Playwright's own.
+    assert ".venv/bin/playwright install --with-deps chromium" in steps
+    assert ci["jobs"]["test"]["env"]["QBANK_CHROMIUM"] == "playwright"
+    assert "playwright install" not in (REPO / ".ci" / "run").read_text(encoding="utf-8")
     pages = load(GITHUB / "workflows" / "pages.yml")
     assert pages[True]["push"]["branches"] == ["main"]
     runs = [s.get("run", "") for s in pages["jobs"]["build"]["steps"]]
+    assert check in runs and runs.index(check) < next(i for i, r in enumerate(runs) if "mkdocs build" in r)
     uses = [s.get("uses", "") for j in pages["jobs"].values() for s in j["steps"]]
     assert any("mkdocs build --strict" in r for r in runs)
     assert any(u.startswith("actions/deploy-pages@") for u in uses)

@@ -8,23 +8,20 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-from rich.console import Console
 from typer.testing import CliRunner
 
+from conftest import REPO, qbank_cli, seed_project
 from qbank import cli
 from qbank.bank import bank_files, load_bank
 from qbank.classify import Taxonomy
 from qbank.extract import markdown as markdown_extractor
-from qbank.importer import apply_plan, plan_import
-from qbank.pipeline import Project, run
+from qbank.pipeline import Project
 from qbank.source import load_sources
 
-ROOT = Path(__file__).parents[1]
-FIXTURES = ROOT / "tests" / "fixtures"
+FIXTURES = REPO / "tests" / "fixtures"
 SEEDS = {
     "000_d3bd1c64e802493d.txt": ("lazy-ds-guide", 54),
     "001_bb0412ce525cf09f.txt": ("github-dl-qa", 44),
@@ -35,43 +32,21 @@ QUESTION_KEYS = {"id", "title", "topic", "tags", "difficulty", "status", "aliase
                  "reviewed", "answers"}
 
 
-def copy_repo(dest: Path, *, import_bank: bool = True) -> Project:
-    dest.mkdir(parents=True)
-    shutil.copytree(ROOT / "seeds", dest / "seeds")
-    shutil.copytree(ROOT / "data", dest / "data")
-    (dest / "docs").mkdir()
-    project = Project(dest)
-    if import_bank:
-        apply_plan(plan_import(run(project).questions, project.docs))
-    return project
-
-
 def tree(docs: Path) -> dict[str, bytes | None]:
     """Every file (with its bytes) and every folder (None) under ``docs``."""
     return {p.relative_to(docs).as_posix(): p.read_bytes() if p.is_file() else None for p in sorted(docs.rglob("*"))}
 
 
-def wide_consoles(monkeypatch) -> None:
-    """Rich wraps at the terminal width (80 here): widen it so located messages stay on one line."""
-    monkeypatch.setattr(cli, "out", Console(width=4000))
-    monkeypatch.setattr(cli, "err", Console(stderr=True, width=4000))
-
-
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory) -> Project:
     """An imported copy of the repository, shared read-only by this module's tests."""
-    return copy_repo(tmp_path_factory.mktemp("export") / "repo")
+    return seed_project(tmp_path_factory.mktemp("export") / "repo", import_bank=True)
 
 
 @pytest.fixture
 def qbank(monkeypatch):
     """Run ``qbank ARGS`` with the working directory set to ``cwd``."""
-    wide_consoles(monkeypatch)
-
-    def invoke(cwd: Path, *args: str):
-        monkeypatch.chdir(cwd)
-        return CliRunner().invoke(cli.app, [str(a) for a in args])
-    return invoke
+    return lambda cwd, *args: qbank_cli(monkeypatch, cwd, *args)
 
 
 @pytest.fixture(scope="module")
@@ -259,7 +234,7 @@ def test_extract_missing_file_exits_2(qbank, repo):
 
 @pytest.mark.parametrize("fmt", ["auto", "flashcards"])
 def test_extract_truncated_seed_exits_2_with_location(qbank, repo, tmp_path, fmt):
-    lines = (ROOT / "seeds" / "002_571e76fee13970cc.txt").read_text(encoding="utf-8").split("\n")[:40]
+    lines = (REPO / "seeds" / "002_571e76fee13970cc.txt").read_text(encoding="utf-8").split("\n")[:40]
     path = tmp_path / "truncated_002.txt"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     r = qbank(repo.root, "extract", path, "--format", fmt)
@@ -289,7 +264,7 @@ def test_extract_markdown_fixtures(qbank, repo):
 
 
 def test_broken_dedupe_yml_fails_import_and_writes_nothing(qbank, tmp_path):
-    project = copy_repo(tmp_path / "repo")
+    project = seed_project(tmp_path / "repo", import_bank=True)
     # make one bank file stale so a successful import would have written something
     victim = bank_files(project.docs)[0]
     victim.unlink()
@@ -305,7 +280,7 @@ def test_broken_dedupe_yml_fails_import_and_writes_nothing(qbank, tmp_path):
 
 
 def test_broken_seed_fails_import_into_empty_docs_and_writes_nothing(qbank, tmp_path):
-    project = copy_repo(tmp_path / "repo", import_bank=False)
+    project = seed_project(tmp_path / "repo")
     seed = project.seeds / "002_571e76fee13970cc.txt"
     seed.write_text("\n".join(seed.read_text(encoding="utf-8").split("\n")[:40]) + "\n", encoding="utf-8")
     r = qbank(project.root, "import", "-q")
@@ -315,7 +290,7 @@ def test_broken_seed_fails_import_into_empty_docs_and_writes_nothing(qbank, tmp_
 
 
 def test_dedupe_yml_with_unknown_key_fails_import(qbank, tmp_path):
-    project = copy_repo(tmp_path / "repo", import_bank=False)
+    project = seed_project(tmp_path / "repo")
     (project.data / "dedupe.yml").write_text("merges:\n  - origins: [a:1, b:2]\n", encoding="utf-8")
     r = qbank(project.root, "import", "-q")
     assert r.exit_code == 2
@@ -325,7 +300,7 @@ def test_dedupe_yml_with_unknown_key_fails_import(qbank, tmp_path):
 
 def test_import_failing_while_writing_exits_2_and_leaves_docs_unchanged(qbank, tmp_path):
     """A file where a topic folder must go makes the write fail part-way through the plan."""
-    project = copy_repo(tmp_path / "repo", import_bank=False)
+    project = seed_project(tmp_path / "repo")
     blocker = project.docs / "questions" / "normalization"
     blocker.parent.mkdir(parents=True)
     blocker.write_text("not a folder\n", encoding="utf-8")

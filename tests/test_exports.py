@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from conftest import REPO
 from qbank.anki import DECK_ID, FIELDS, MODEL_ID, markdown_to_anki_html, note_guid, write_apkg
 from qbank.bank import load_bank
 from qbank.classify import Taxonomy
@@ -25,7 +26,6 @@ from qbank.scheduler import SPEC
 from qbank.source import load_sources
 from qbank.study import DOWNLOADS, read_site_url
 
-REPO = Path(__file__).resolve().parents[1]
 SITE_URL = read_site_url(REPO)
 
 

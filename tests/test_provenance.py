@@ -17,8 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import mkdocs_build
-from test_validate import make_project
+from conftest import copy_project, mkdocs_build
 
 OLD = "questions/classical-ml/what-is-dummy-variable-trap-in-ml.md"
 NEW = "questions/classical-ml/what-is-the-dummy-variable-trap.md"
@@ -26,7 +25,7 @@ NEW = "questions/classical-ml/what-is-the-dummy-variable-trap.md"
 
 @pytest.fixture(scope="module")
 def edited_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = make_project(tmp_path_factory.mktemp("provenance") / "repo", site=True)
+    root = copy_project(tmp_path_factory.mktemp("provenance") / "repo", site=True)
     old = root / "docs" / OLD
     text = old.read_text(encoding="utf-8")
     head, _, body = text.partition("\n---\n")

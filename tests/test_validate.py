@@ -18,7 +18,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -27,31 +26,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO
+from conftest import REPO, copy_project, qbank_cmd
 from qbank.bank import FIELD_ORDER
 from qbank.validate import CODES, Context, Problem, bank_paths, load_doc, validate, validate_text
 
 BAD = REPO / "tests" / "fixtures" / "bad"
 EXPECTED: dict[str, dict] = yaml.safe_load((BAD / "expected.yml").read_text(encoding="utf-8"))
-QBANK = REPO / ".venv" / "bin" / "qbank"
 MKDOCS = REPO / ".venv" / "bin" / "mkdocs"
-
-
-def qbank_cmd() -> list[str]:
-    return [str(QBANK)] if QBANK.exists() else [sys.executable, "-c", "from qbank.cli import main; main()"]
-
-
-def make_project(dest: Path, *, site: bool = False) -> Path:
-    """A throw-away copy of the project: docs copied, the rest linked (read-only use)."""
-    dest.mkdir(parents=True)
-    shutil.copytree(REPO / "docs", dest / "docs", ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("data", "seeds", "node_modules", "scripts", "overrides"):
-        if (REPO / name).exists():
-            os.symlink(REPO / name, dest / name, target_is_directory=True)
-    if site:
-        for name in ("mkdocs.yml", "package.json", "package-lock.json"):
-            shutil.copy2(REPO / name, dest / name)
-    return dest
 
 
 # -- the real bank -------------------------------------------------------------------------
@@ -71,7 +52,7 @@ def test_the_clean_bank_validates() -> None:
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Problem]]:
     """Every bad file placed in a copy of the bank; ONE validation run reports them all."""
-    root = make_project(tmp_path_factory.mktemp("corpus") / "repo")
+    root = copy_project(tmp_path_factory.mktemp("corpus") / "repo")
     placed = []
     for name, case in EXPECTED.items():
         dest = root / "docs" / case["at"]
@@ -109,7 +90,7 @@ def test_bad_file_gets_exactly_its_problem(corpus: dict[str, list[Problem]], nam
 
 def test_katex_missing_is_an_error_not_a_skip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("QBANK_NODE_MODULES", str(tmp_path / "empty"))  # where KaTeX is not
-    root = make_project(tmp_path / "repo")
+    root = copy_project(tmp_path / "repo")
     name = "bad-fixture-qb402-katex-error.md"
     target = root / "docs" / EXPECTED[name]["at"]
     target.write_text((BAD / name).read_text(encoding="utf-8").replace("\\frac{1}{\\)", "x^2\\)"), encoding="utf-8")
@@ -211,7 +192,7 @@ def test_links_to_other_questions_and_their_answers(ctx: Context) -> None:
 
 
 def test_distinct_from_silences_a_near_duplicate(tmp_path: Path) -> None:
-    root = make_project(tmp_path / "repo")
+    root = copy_project(tmp_path / "repo")
     name = "what-is-dropout-in-neural-networks.md"
     text = (BAD / name).read_text(encoding="utf-8")
     dest = root / "docs" / EXPECTED[name]["at"]
@@ -284,7 +265,7 @@ def run(cmd: list[str], cwd: Path, **kw) -> subprocess.CompletedProcess:
 
 
 def test_cli_formats_and_exit_codes(tmp_path: Path) -> None:
-    root = make_project(tmp_path / "repo")
+    root = copy_project(tmp_path / "repo")
     ok = run([*qbank_cmd(), "validate"], root)
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert "no problems" in ok.stdout
@@ -313,7 +294,7 @@ def test_cli_formats_and_exit_codes(tmp_path: Path) -> None:
 
 
 def test_new_scaffolds_a_valid_file(tmp_path: Path) -> None:
-    root = make_project(tmp_path / "repo")
+    root = copy_project(tmp_path / "repo")
     proc = run([*qbank_cmd(), "new", "What is the lottery ticket hypothesis in network pruning?",
                 "--topic", "efficiency-and-deployment", "--tags", "model-efficiency", "--difficulty", "hard"], root)
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -342,7 +323,7 @@ def test_new_scaffolds_a_valid_file(tmp_path: Path) -> None:
 
 
 def test_new_rejects_bad_input(tmp_path: Path) -> None:
-    root = make_project(tmp_path / "repo")
+    root = copy_project(tmp_path / "repo")
     for args in (["--topic", "nope"], ["--topic", "foundations", "--tags", "nope"],
                  ["--topic", "foundations", "--difficulty", "trivial"]):
         proc = run([*qbank_cmd(), "new", "What is a brand new question about zebras?", *args], root)
@@ -368,7 +349,7 @@ def build(project: Path, out: Path, *extra: str, env: dict | None = None) -> sub
 
 
 def test_build_fails_on_a_validation_error_with_its_location(tmp_path: Path) -> None:
-    project = make_project(tmp_path / "repo", site=True)
+    project = copy_project(tmp_path / "repo", site=True)
     name = "bad-fixture-qb212-unknown-tag.md"
     shutil.copyfile(BAD / name, project / "docs" / EXPECTED[name]["at"])
     proc = build(project, tmp_path / "site", "--strict")
@@ -436,7 +417,7 @@ def test_build_never_publishes_active_content_from_a_bank_file(tmp_path: Path) -
     The gate (site/sanitize.py) sees every page after rendering; a page from which it had to
     remove anything fails the build, naming the file and what was removed, and is never written.
     """
-    project = make_project(tmp_path / "repo", site=True)
+    project = copy_project(tmp_path / "repo", site=True)
     (project / "docs/questions/foundations/evil.md").write_text(EVIL, encoding="utf-8")
     # QBANK_SKIP_VALIDATE=1: the file skips validation (tests only); --no-strict: MkDocs's
     # own link warnings about it must not stop the build, the gate must hold alone.

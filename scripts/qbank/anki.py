@@ -28,6 +28,7 @@ import sqlite3
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import genanki
 import markdown
@@ -35,6 +36,9 @@ from pymdownx.superfences import fence_code_format
 
 from .bank import Question, bank_files
 from .site.sanitize import sanitize_html
+
+if TYPE_CHECKING:
+    from .classify import Taxonomy
 
 DECK_ID = 1_733_054_771  # fixed forever: Anki matches decks and note types by id
 MODEL_ID = 1_733_054_772
@@ -103,7 +107,7 @@ def markdown_to_anki_html(text: str, page_url: str = "") -> str:
 
 def note_for(question: Question, sources: dict, topics: dict, site_url: str) -> genanki.Note:
     url = site_url + question.url
-    bodies, credits = [], []
+    bodies, credit_lines = [], []
     many = len(question.answers) > 1
     for n, answer in enumerate(question.answers, start=1):
         if many:
@@ -118,9 +122,9 @@ def note_for(question: Question, sources: dict, topics: dict, site_url: str) -> 
             who = "written for the site by the project's editors."
         else:
             who = f"{html.escape(answer.source)}: written for the site by a contributor."
-        credits.append((f"Answer {n}: " if many else "Source: ") + who)
+        credit_lines.append((f"Answer {n}: " if many else "Source: ") + who)
     reviewed = f" Last reviewed {html.escape(question.reviewed)}." if question.reviewed else ""
-    credits.append(f'From <a href="{html.escape(url)}">Deep Learning Interview Questions</a> (question '
+    credit_lines.append(f'From <a href="{html.escape(url)}">Deep Learning Interview Questions</a> (question '
                    f"{html.escape(question.id)}).{reviewed}")
     topic = topics.get(question.topic)
     fields = [
@@ -128,7 +132,7 @@ def note_for(question: Question, sources: dict, topics: dict, site_url: str) -> 
         "\n".join(bodies),
         html.escape(topic.title if topic else question.topic),
         html.escape(question.difficulty.capitalize()),
-        "<br>\n".join(credits),
+        "<br>\n".join(credit_lines),
         html.escape(url),
         question.id,
     ]
@@ -136,7 +140,7 @@ def note_for(question: Question, sources: dict, topics: dict, site_url: str) -> 
     return genanki.Note(model=MODEL, fields=fields, tags=[t.replace(" ", "_") for t in tags], guid=note_guid(question.id))
 
 
-def build_deck(questions: list[Question], sources: list, taxonomy, site_url: str) -> genanki.Deck:
+def build_deck(questions: list[Question], sources: list, taxonomy: Taxonomy, site_url: str) -> genanki.Deck:
     deck = genanki.Deck(DECK_ID, DECK_NAME, description=(
         "Deep learning and machine learning interview questions with attributed answers. "
         f'Source, corrections and the study mode: <a href="{html.escape(site_url)}">{html.escape(site_url)}</a>'))
@@ -157,7 +161,7 @@ def default_timestamp(docs_dir: Path | None = None) -> float:
     return float(int(max(f.stat().st_mtime for f in files)))
 
 
-def write_apkg(path: Path, questions: list[Question], sources: list, taxonomy, site_url: str,
+def write_apkg(path: Path, questions: list[Question], sources: list, taxonomy: Taxonomy, site_url: str,
                timestamp: float | None = None, docs_dir: Path | None = None) -> int:
     """Write the package to ``path``; returns the number of notes. Byte-identical for equal input
     (``timestamp`` defaults to :func:`default_timestamp` of ``docs_dir``)."""

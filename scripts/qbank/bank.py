@@ -41,14 +41,15 @@ from pathlib import Path
 
 import yaml
 
-from . import safeyaml
+from . import bankfile, safeyaml
+from .bankfile import ANSWER_HEADING as ANSWER_HEADING  # re-exported for code that imports it from here
+from .bankfile import FrontMatterError, answer_sections
 
 QUESTIONS_DIR = Path("questions")
 DIFFICULTIES = ("easy", "medium", "hard")
 STATUSES = ("answered", "unanswered")
 FIELD_ORDER = ("id", "title", "topic", "tags", "difficulty", "status", "reviewed", "aliases", "notebooks", "flags",
                "origins", "distinct_from", "redirect_from", "import_digest")
-ANSWER_HEADING = re.compile(r"^## Answer \(source: (?P<source>[^),]+?)(?P<edited>, edited)?\)\s*$")
 PROJECT = "project"  # answers written by the project's editors
 DIGEST_LINE = re.compile(r"^import_digest: .*\n", re.M)
 
@@ -183,13 +184,12 @@ class BankFormatError(Exception):
 
 def split_front_matter(text: str, path: Path) -> tuple[dict, str, int]:
     """Return (front matter, body, body's first line number)."""
-    if not text.startswith("---\n"):
-        raise BankFormatError(path, 1, "missing YAML front matter (the file must start with '---')")
-    end = text.find("\n---\n", 4)
-    if end == -1:
-        raise BankFormatError(path, 1, "front matter is not closed by a '---' line")
     try:
-        meta = safeyaml.load(text[4:end]) or {}
+        split = bankfile.split_front_matter(text)
+    except FrontMatterError as err:
+        raise BankFormatError(path, err.line, err.message) from None
+    try:
+        meta = safeyaml.load(split.yaml) or {}
     except safeyaml.YamlLimitError as err:
         raise BankFormatError(path, err.line + 1, err.message) from None
     except (yaml.YAMLError, ValueError) as err:
@@ -197,28 +197,13 @@ def split_front_matter(text: str, path: Path) -> tuple[dict, str, int]:
         raise BankFormatError(path, (mark.line + 2) if mark else 1, f"front matter is not valid YAML: {err}") from None
     if not isinstance(meta, dict):
         raise BankFormatError(path, 2, "front matter must be a mapping of fields")
-    body = text[end + 5:]
-    return meta, body, text[: end + 5].count("\n") + 1
+    return meta, split.body, split.body_line
 
 
 def parse_answers(body: str) -> list[Answer]:
-    """Split a body into its ``## Answer (source: X)`` sections."""
-    answers: list[Answer] = []
-    current: tuple[str, bool] | None = None
-    lines: list[str] = []
-    fence = False
-    for line in body.split("\n"):
-        if line.lstrip().startswith(("```", "~~~")):
-            fence = not fence
-        m = None if fence else ANSWER_HEADING.match(line)
-        if m:
-            if current is not None:
-                answers.append(Answer(current[0], "\n".join(lines).strip(), current[1]))
-            current, lines = (m.group("source").strip(), bool(m.group("edited"))), []
-        elif current is not None:
-            lines.append(line)
-    if current is not None:
-        answers.append(Answer(current[0], "\n".join(lines).strip(), current[1]))
+    """The body's ``## Answer (source: X)`` sections (see :mod:`qbank.bankfile`), without
+    empty ones and ones holding nothing but a comment."""
+    answers = [Answer(s.source, s.markdown.strip(), s.edited) for s in answer_sections(body)]
     return [a for a in answers if a.markdown and not re.fullmatch(r"<!--.*?-->", a.markdown, re.S)]
 
 

@@ -44,8 +44,10 @@ import tempfile
 import threading
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .record import Record
 
@@ -771,7 +773,7 @@ def growth_exponent(n1: int, t1: float, n2: int, t2: float) -> float | None:
 def _profile_top(profiler: cProfile.Profile, limit: int = 14) -> list[dict]:
     stats = pstats.Stats(profiler)
     rows = []
-    for (filename, line, func), (cc, nc, tt, ct, _) in stats.stats.items():  # type: ignore[attr-defined]
+    for (filename, line, func), (_cc, nc, tt, ct, _) in stats.stats.items():  # type: ignore[attr-defined]
         rows.append({"function": f"{Path(filename).name}:{line}({func})", "ncalls": nc, "tottime": tt,
                      "cumtime": ct})
     own = sorted(rows, key=lambda r: -r["tottime"])[:limit]
@@ -806,7 +808,7 @@ def pipeline_worker(n: int, seed: int, profile: str | None) -> dict:
     cpu: dict[str, float] = {}
     load_before = os.getloadavg()[0]
 
-    def stage(name: str, fn, *args):
+    def stage(name: str, fn: Callable[..., Any], *args):
         p = prof.get(name)
         start, start_cpu = time.perf_counter(), time.process_time()
         if p:
@@ -892,7 +894,7 @@ def time_extraction(repeat: int = 5) -> list[dict]:
     return rows
 
 
-def bench_pipeline(sizes: tuple[int, ...], seed: int, timeout: float, log) -> dict:
+def bench_pipeline(sizes: tuple[int, ...], seed: int, timeout: float, log: Callable[[str], None]) -> dict:
     log("pipeline: extraction of the real seeds")
     out: dict = {"extraction": time_extraction(), "sizes": []}
     for n in sizes:
@@ -1021,7 +1023,7 @@ def synthetic_bank(n: int, seed: int = SEED) -> list:
     sources = load_sources(REPO / "seeds" / "sources.yml")
     questions: list[Question] = []
     line = 1_000_001  # past every real seed's end: validation (QB309) compares a credited answer with the seed record at its line
-    for i in range(n):
+    for _ in range(n):
         ask = factory.new_ask()
         title = normalize_question(factory.text(ask))
         n_answers = 0 if rng.random() < 0.08 else (2 if rng.random() < 0.1 else 1)
@@ -1072,7 +1074,7 @@ def mark_distinct(questions: list) -> int:
 
         from .dedupe import _unmatched_words
 
-        def same_question(a, b, sa, sb):  # type: ignore[misc]
+        def same_question(a: str, b: str, sa: Any, sb: Any) -> float | None:  # type: ignore[misc]
             if sa != sb or not a or not b:
                 return None
             score = fuzz.token_sort_ratio(a, b)
@@ -1138,12 +1140,12 @@ def _make_site_project(dest: Path, n: int | None, seed: int) -> dict:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:  # noqa: D102
+    def log_message(self, *args) -> None:
         pass
 
 
 @contextlib.contextmanager
-def serve(directory: Path):
+def serve(directory: Path) -> Iterator[str]:
     handler = functools.partial(_QuietHandler, directory=str(directory))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
@@ -1189,8 +1191,8 @@ def measure_pages(site_dir: Path, pages: dict[str, str | tuple[str, str]]) -> di
                 page = context.new_page()
                 responses = []
                 failed = []
-                page.on("response", lambda r: responses.append(r))
-                page.on("requestfailed", lambda r: failed.append(r.url))
+                page.on("response", responses.append)
+                page.on("requestfailed", lambda r, failed=failed: failed.append(r.url))
                 page.goto(base + path, wait_until="load")
                 page.wait_for_load_state("networkidle")
                 if name == "mermaid":
@@ -1212,7 +1214,7 @@ def measure_pages(site_dir: Path, pages: dict[str, str | tuple[str, str]]) -> di
                 for r in responses:
                     try:
                         body = r.body()
-                    except Exception:  # redirects, aborted requests
+                    except Exception:  # noqa: BLE001 - redirects, aborted requests have no body
                         continue
                     ctype = (r.headers.get("content-type") or "").split(";")[0]
                     gz = len(gzip.compress(body, 6)) if _COMPRESSIBLE.search(ctype) else len(body)
@@ -1255,7 +1257,7 @@ def _kind(url: str, ctype: str) -> str:
 SEARCH_QUERY = "gradient descent"
 
 
-def _bench_search(out: dict, label: str, site: Path, math_url: str, log) -> None:
+def _bench_search(out: dict, label: str, site: Path, math_url: str, log: Callable[[str], None]) -> None:
     """Index sizes, the math page's weight without and with a search, and search latency
     on the throttled profile (qbank.search_bench), for one built site."""
     from . import search_bench
@@ -1280,7 +1282,7 @@ def _bench_search(out: dict, label: str, site: Path, math_url: str, log) -> None
     out.setdefault("search", []).append(entry)
 
 
-def bench_site(sizes: tuple[int, ...], seed: int, timeout: float, log) -> dict:
+def bench_site(sizes: tuple[int, ...], seed: int, timeout: float, log: Callable[[str], None]) -> dict:
     out: dict = {}
     with tempfile.TemporaryDirectory(prefix="qbank-bench-") as tmp:
         tmp_path = Path(tmp)
@@ -1467,7 +1469,7 @@ def report(results: dict) -> str:
             if "error" in r:
                 rows.append([f"{r['n']:,}", r["error"]] + [""] * 10)
                 continue
-            def wc(key: str) -> str:
+            def wc(key: str, r: dict = r) -> str:
                 return f"{_fmt_s(r[key + '_s'])} ({_fmt_s(r[key + '_cpu_s'])})"
 
             rows.append([f"{r['n']:,}", _fmt_s(r["generate_s"]), wc("normalize"), wc("dedupe"), wc("classify"),

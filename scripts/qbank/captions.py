@@ -221,7 +221,7 @@ class CaptionRules:
 
     def _heading(self, text: str) -> bool:
         words = text.strip().split()
-        return 1 <= len(words) <= self.max_title_words and not text.rstrip()[-1:] in ".!?:,;" \
+        return 1 <= len(words) <= self.max_title_words and text.rstrip()[-1:] not in ".!?:,;" \
             and self._title(words)
 
     def _trailing_alt(self, line: str, context: str) -> list[str] | None:

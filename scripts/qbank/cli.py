@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -22,7 +23,7 @@ from .classify import Taxonomy, classify
 from .export import dumps, export_document
 from .extract import FORMATS, extract_file
 from .importer import ImportShrinkError, ImportWriteError, apply_plan, check_shrink, plan_import, recover
-from .pipeline import Project, normalize_records, run
+from .pipeline import PipelineResult, Project, normalize_records, run
 from .record import ExtractError
 from .source import SourceError, load_sources
 
@@ -47,7 +48,7 @@ def _fail(message: str, hint: str = "", code: int = 2) -> None:
     raise typer.Exit(code)
 
 
-def _guard(fn):
+def _guard(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Turn known input errors into located messages instead of tracebacks."""
     import functools
 
@@ -140,7 +141,7 @@ def classify_cmd(
     out.print(table)
 
 
-def _summary(result) -> None:
+def _summary(result: PipelineResult) -> None:
     table = Table(title="Sources")
     for col in ("source", "records", "answered", "unanswered"):
         table.add_column(col)

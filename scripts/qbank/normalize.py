@@ -15,12 +15,12 @@ from dataclasses import dataclass
 
 import ftfy
 
+from .bankfile import fenced_blocks
 from .captions import CaptionRules, default_rules
 from .formulas import SCRIPT_CHARS, typeset_line
 
 # --- fences -----------------------------------------------------------------
 
-_FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})(.*)$")
 _MERMAID_START = re.compile(
     r"^\s*(graph\s+(LR|RL|TD|TB|BT)|flowchart\s+(LR|RL|TD|TB|BT)|sequenceDiagram|classDiagram|"
     r"stateDiagram(-v2)?|erDiagram|gantt|pie(\s+title.*)?|mindmap|journey)\s*$"
@@ -94,27 +94,20 @@ def normalize_question(text: str) -> str:
 
 
 def _split_fenced(lines: list[str]) -> list[tuple[bool, list[str]]]:
-    """Split into runs of (inside_fence, lines) so prose rules never touch code."""
+    """Split into runs of (inside_fence, lines) so prose rules never touch code (fences as
+    :mod:`qbank.bankfile` reads them)."""
     runs: list[tuple[bool, list[str]]] = []
-    current: list[str] = []
-    fence: str | None = None
-    for line in lines:
-        m = _FENCE.match(line)
-        if fence is None and m:
-            if current:
-                runs.append((False, current))
-            current, fence = [line], m.group(2)
-        elif fence is not None:
-            current.append(line)
-            if m and m.group(2).startswith(fence[0]) and len(m.group(2)) >= len(fence) and not m.group(3).strip():
-                runs.append((True, current))
-                current, fence = [], None
-        else:
-            current.append(line)
-    if current:
-        if fence is not None:  # unclosed fence: close it so the rest of the page survives
-            current.append(fence)
-        runs.append((fence is not None, current))
+    done = 0
+    for block in fenced_blocks(lines):
+        if block.start > done:
+            runs.append((False, lines[done:block.start]))
+        run = lines[block.start:block.stop]
+        if not block.closed:  # unclosed fence: close it so the rest of the page survives
+            run.append(block.fence.marker)
+        runs.append((True, run))
+        done = block.stop
+    if done < len(lines):
+        runs.append((False, lines[done:]))
     return runs
 
 

@@ -202,7 +202,7 @@ def _kernel_manager():
     )
 
     class _ThisInterpreter(KernelSpecManager):
-        def get_kernel_spec(self, kernel_name):  # noqa: ANN001, ANN201 - jupyter_client signature
+        def get_kernel_spec(self, kernel_name):  # noqa: ANN001 - jupyter_client signature
             return spec
 
     return AsyncKernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=_ThisInterpreter())

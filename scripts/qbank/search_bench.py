@@ -26,7 +26,9 @@ import re
 import statistics
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -54,10 +56,10 @@ INSTRUMENT = """() => {
 class _GzipHandler(http.server.SimpleHTTPRequestHandler):
     """Static files, gzip -6 for text types when the browser accepts it (as GitHub Pages)."""
 
-    def log_message(self, *args) -> None:  # noqa: D102
+    def log_message(self, *args) -> None:
         pass
 
-    def send_head(self):  # noqa: ANN201 - stdlib signature
+    def send_head(self):  # the stdlib's signature
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             path = path / "index.html"
@@ -76,7 +78,7 @@ class _GzipHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve_gzip(directory: Path):
+def serve_gzip(directory: Path) -> Iterator[str]:
     handler = functools.partial(_GzipHandler, directory=str(directory))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
@@ -99,7 +101,7 @@ def index_sizes(site_dir: Path) -> dict:
             "material_index_bytes": (site_dir / "search" / "search_index.json").stat().st_size}
 
 
-def measure(site_dir: Path, page_path: str, query: str = QUERY, throttled: bool = True, browser=None) -> dict:
+def measure(site_dir: Path, page_path: str, query: str = QUERY, throttled: bool = True, browser: Any = None) -> dict:
     """Type ``query`` into the search box of ``page_path``, one key at a time; see the module doc."""
     from playwright.sync_api import sync_playwright
 

@@ -19,12 +19,16 @@ import json
 import posixpath
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
 from .bank import Question
 from .scheduler import SPEC
 from .site.pages import DOWNLOAD_STEM
+
+if TYPE_CHECKING:
+    from .classify import Taxonomy
 
 CARDS_PATH = "study/cards.json"
 STUDY_URL = "study/"
@@ -111,7 +115,7 @@ def read_site_url(root: Path) -> str:
     return url if url.endswith("/") or not url else url + "/"
 
 
-def publish(site_dir: Path, questions: list[Question], sources: list, taxonomy, site_url: str,
+def publish(site_dir: Path, questions: list[Question], sources: list, taxonomy: Taxonomy, site_url: str,
             docs_dir: Path | None = None, timestamp: float | None = None) -> list[Path]:
     """Write ``study/cards.json`` and the two downloads into the built site."""
     from .anki import write_apkg

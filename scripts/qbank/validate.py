@@ -52,11 +52,13 @@ from urllib.parse import unquote
 import yaml
 from rapidfuzz import fuzz
 
-from .bank import ANSWER_HEADING, DIFFICULTIES, FIELD_ORDER, PROJECT, QUESTIONS_DIR, STATUSES, parse_answers, slugify
+from .bank import DIFFICULTIES, FIELD_ORDER, PROJECT, QUESTIONS_DIR, STATUSES, parse_answers, slugify
 from .classify import Taxonomy
 from .dedupe import BLOCK_TOKENS, MAX_POSTING, MERGE_THRESHOLD, Overrides, question_key, question_shape
 from .dedupe import _unmatched_words
 from . import safeyaml
+from .bankfile import ANSWER_HEADING, HEADING, FrontMatterError, mask, split_front_matter
+from .bankfile import blank as _blank
 from .source import Source, SourceError, load_sources
 
 __all__ = [
@@ -212,11 +214,7 @@ MATH_INLINE = re.compile(f"(?:{_RE_SMART_DOLLAR_INLINE}|{_RE_BRACKET_INLINE})", 
 MATH_LEFTOVER = re.compile(r"(?<!\\)(\\\(|\\\)|\\\[|\\\]|\$\$|\\begin\{[a-z]+\*?\}|\\end\{[a-z]+\*?\})")
 
 BLANK_LINE = re.compile(r"\n[ \t]*\n")
-FENCE_OPEN = re.compile(r"(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)")
-FENCE_CLOSE = re.compile(r"[ \t]*(?P<fence>`{3,}|~{3,})[ \t]*")
 CODE_SPAN = re.compile(r"(?<![`\\])(`+)(?!`)(.+?)(?<!`)\1(?!`)")
-COMMENT = re.compile(r"<!--.*?-->", re.S)
-HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t#]*")
 LOOSE_ANSWER = re.compile(r" {0,3}#{1,6}[ \t]*answers?\b", re.I)
 TAG_START = re.compile(r"<(/?)([A-Za-z][^\s/>]*)")
 LINK_START = re.compile(r"(!?)\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(")
@@ -338,7 +336,7 @@ class Context:
                 try:
                     records = normalize_records(extract_file(self.root / "seeds" / src.seed, src.id, src.format),
                                                 project)
-                except Exception:  # an unreadable seed or stale link data is import's error, not this file's
+                except Exception:  # noqa: BLE001 - an unreadable seed or stale link data is import's error, not this file's
                     continue
                 for r in records:
                     if r.answered:
@@ -518,13 +516,6 @@ class Doc:
         return v if isinstance(v, str) else None
 
 
-def _blank(s: str) -> str:
-    """Same length, newlines kept: offsets and line numbers stay valid."""
-    if "\n" not in s:
-        return " " * len(s)
-    return "\n".join(" " * len(part) for part in s.split("\n"))
-
-
 def _under(path: Path, folder: Path) -> str | None:
     """``path`` relative to ``folder`` (both absolute and resolved), posix; None if outside."""
     p, f = str(path), str(folder).rstrip(os.sep) + os.sep
@@ -590,21 +581,13 @@ def check_location(doc: Doc, ctx: Context) -> None:
 
 def parse_front_matter(doc: Doc) -> bool:
     """Split and parse the YAML.  Returns False when there is no front matter at all."""
-    text = doc.text
-    if not text.startswith("---\n"):
-        doc.add("QB201", (1, 1), "missing YAML front matter: the first line must be '---'")
+    try:
+        split = split_front_matter(doc.text)
+    except FrontMatterError as err:
+        doc.add("QB201" if err.kind == "missing" else "QB202", (err.line, 1), err.message)
         return False
-    end = text.find("\n---\n", 3)
-    if end == -1:
-        if text.endswith("\n---"):
-            end = len(text) - 4
-        else:
-            doc.add("QB202", (1, 1), "the front matter opened on line 1 is never closed by a '---' line")
-            return False
-    doc.fm_offset = 4
-    doc.body_offset = min(end + 5, len(text))
-    doc.body = text[doc.body_offset:]
-    source = text[4:end + 1] if end >= 4 else ""
+    doc.fm_offset, doc.body_offset, doc.body = split.yaml_offset, split.body_offset, split.body
+    source = split.yaml
     try:
         safeyaml.check(source, MAX_BYTES)
     except safeyaml.YamlLimitError as err:
@@ -867,41 +850,14 @@ class Fence:
 def scan_body(doc: Doc) -> list[Fence]:
     """Find fenced code blocks and blank out code and comments in ``doc.masked``."""
     body, base = doc.body, doc.body_offset
-    out: list[str] = []
-    fences: list[Fence] = []
     lines = body.split("\n")
-    pos = 0
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        m = FENCE_OPEN.fullmatch(line)
-        if m and not (m.group("fence")[0] == "`" and "`" in m.group("info")):
-            char, size = m.group("fence")[0], len(m.group("fence"))
-            start = pos
-            j = i + 1
-            cpos = pos + len(line) + 1
-            content_start = cpos
-            closed = False
-            while j < len(lines):
-                c = FENCE_CLOSE.fullmatch(lines[j])
-                if c and c.group("fence")[0] == char and len(c.group("fence")) >= size:
-                    closed = True
-                    break
-                cpos += len(lines[j]) + 1
-                j += 1
-            content = body[content_start:cpos].rstrip("\n") if content_start <= len(body) else ""
-            block = "\n".join(lines[i:j + 1]) if closed else "\n".join(lines[i:])
-            fences.append(Fence(base + start, base + start + len(block), m.group("info").strip(), content,
-                                base + content_start, closed))
-            out.append(_blank(block))
-            pos += len(block) + 1
-            i = j + 1 if closed else len(lines)
-            continue
-        out.append(line)
-        pos += len(line) + 1
-        i += 1
-    masked = "\n".join(out)[: len(body)]
-    masked = COMMENT.sub(lambda m: _blank(m.group()), masked)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+    masked, blocks = mask(body)
+    fences = [Fence(base + starts[b.start], base + starts[b.stop - 1] + len(lines[b.stop - 1]), b.fence.info.strip(),
+                    "\n".join(lines[k] for k in b.content).rstrip("\n"), base + starts[b.start + 1], b.closed)
+              for b in blocks]
     # A backtick inside a tag (an attribute value) does not open a code span: Markdown reads
     # the tag as HTML first, so `<a title="`" onclick=...>` must not hide its handler.
     tags = [(t.offset, t.end) for t in _parse_tags(masked) if not t.closing]

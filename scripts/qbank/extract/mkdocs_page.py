@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 
+from ..bankfile import fenced_block_at
 from ..record import ExtractError, Record
 
 _MAX_QUESTION = 200
@@ -73,7 +74,6 @@ _MERMAID_HEADER = re.compile(
 of the page shows their source: header at column 0, body indented under it.  The
 keyword must fill the line, so prose like "pie charts are ..." never opens a diagram."""
 
-_FENCE = re.compile(r"^(`{3,}|~{3,})")
 _URL = re.compile(r"https?://\S+")
 _VIDEO = re.compile(r"\bvideos?\b", re.IGNORECASE)
 _BULLETS = ("•", "◦", "▪", "‣", "-", "*", "+")
@@ -153,18 +153,14 @@ def _block_lines(lines: list[str], seed: str) -> set[int]:
     i = 0
     while i < len(lines):
         line = lines[i]
-        fence = _FENCE.match(line.lstrip())
+        fence = fenced_block_at(lines, i)
         if fence:
-            marker = fence.group(1)
-            j = i + 1
-            while j < len(lines) and not lines[j].lstrip().startswith(marker[0] * len(marker)):
-                j += 1
-            if j == len(lines):
+            if not fence.closed:
                 raise ExtractError(seed, i + 1,
                                    f"code fence opened here is never closed (file ends at line {len(lines)})",
                                    "the scrape looks truncated: re-fetch the page")
-            blocked.update(range(i, j + 1))
-            i = j + 1
+            blocked.update(range(fence.start, fence.stop))
+            i = fence.stop
             continue
         if _MERMAID_HEADER.match(line):
             j = _mermaid_end(lines, i)

@@ -21,7 +21,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from qbank.bank import ANSWER_HEADING, BankFormatError, Question, load_bank
+from qbank.bank import BankFormatError, Question, load_bank
+from qbank.bankfile import answer_sections, replace_answer_headings
 from qbank.classify import Taxonomy
 from qbank.export import dumps, export_document
 from qbank.source import Source, load_sources
@@ -181,9 +182,6 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
-_ANSWER = re.compile(ANSWER_HEADING.pattern, re.M)
-
-
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     # Material's search plugin indexes nothing (its index would be preloaded on every page):
     # the site's own index is written in on_post_build, see qbank.site.search_index.
@@ -200,7 +198,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     page.meta["description"] = pages.esc(_description(q, topics))
 
     counter = iter(range(1, 1000))
-    single = len(_ANSWER.findall(markdown)) == 1
+    single = len(answer_sections(markdown)) == 1
 
     history = pages.history_url(config.repo_url or "", q)
 
@@ -210,8 +208,8 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         line = pages.attribution(m.group("source").strip(), bool(m.group("edited")), sources, "../../../", history)
         return f"## {label} {{ #answer-{n} }}\n\n{line}\n"
 
-    body = _ANSWER.sub(answer_heading, markdown)
-    head = [f'<p class="qb-meta">{pages.badges(q, topics.get(q.topic), f"../")}</p>', ""]
+    body = replace_answer_headings(markdown, answer_heading)
+    head = [f'<p class="qb-meta">{pages.badges(q, topics.get(q.topic), "../")}</p>', ""]
     if "garbled-formula" in q.flags:
         head += ['!!! warning "Formula needs review"', "",
                  "    The source's formula was garbled when it was scraped. It is shown as found; "
@@ -347,7 +345,7 @@ def on_shutdown() -> None:
         _RENDERER = None
 
 
-def on_serve(server, config: MkDocsConfig, builder):  # noqa: ANN001 - MkDocs passes its own types
+def on_serve(server, config: MkDocsConfig, builder):  # noqa: ANN001, ANN201 - MkDocs passes its own types
     """Rebuild when the data files change, not only docs/."""
     root = Path(config.config_file_path).resolve().parent
     for extra in ("data", "seeds/sources.yml", "overrides"):
