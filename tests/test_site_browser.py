@@ -222,6 +222,20 @@ def test_question_page_left_column_lists_the_topic_and_instant_navigation_keeps_
     assert marked.count() == 1 and marked.inner_text().strip() == other["title"]
 
 
+def test_tags_page_is_compact_and_no_tag_breaks_on_a_phone(browser, page_log: PageLog, site_server: str) -> None:
+    """Issue 14: the tags page was ~15,000 px tall with names broken mid-word ("activation-/functions")."""
+    for viewport in ({"width": 390, "height": 844}, {"width": 1280, "height": 900}):
+        with guarded_page(browser, page_log, viewport=viewport, is_mobile=viewport["width"] < 500) as p:
+            _open(p, site_server + "tags/")
+            height = p.evaluate("() => document.documentElement.scrollHeight")
+            assert height < 4000, f"tags page is {height} px tall at {viewport['width']} px"
+            broken = p.evaluate("""() => [...document.querySelectorAll('.qb-tag-cloud a')]
+              .filter(a => a.getClientRects().length > 1 || a.getBoundingClientRect().height > 2.2 * parseFloat(getComputedStyle(a).fontSize))
+              .map(a => a.textContent)""")
+            assert not broken, f"tags on several lines at {viewport['width']} px: {broken}"
+            assert p.locator(".qb-tag-cloud a").count() >= 20
+
+
 # -- 5. dark mode -----------------------------------------------------------------------
 
 
