@@ -420,6 +420,8 @@ def test_unparsable_formula_fails_the_build_and_names_the_file(tmp_path: Path, b
     assert proc.returncode != 0, "the build succeeded with an unparsable formula:\n" + output[-3000:]
     assert f"docs/{victim.rel}" in output, f"the failure does not name docs/{victim.rel}:\n{output[-3000:]}"
     assert f"docs/{victim.rel}:{line}" in output, f"the failure names the file but not line {line}:\n{output[-3000:]}"
+    # the author's text as typed, not a Python repr with doubled backslashes (issue 14)
+    assert "cannot parse '\\frac{1}{'" in output and "\\\\frac" not in output, output[-3000:]
     assert not (tmp_path / "site" / "questions.json").exists()
 
 

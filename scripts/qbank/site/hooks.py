@@ -302,12 +302,13 @@ def _typeset(html: str, page: Page) -> str:
     if "arithmatex" not in html:
         return html
     rendered, errors = render_math(html, _renderer())
+    from qbank.validate import quote  # the author's text, not a Python repr
     for error in errors:
         line = None
         if page.file.abs_src_path and Path(page.file.abs_src_path).exists():
             line = find_tex_line(Path(page.file.abs_src_path).read_text(encoding="utf-8"), error.tex)
         where = f"docs/{page.file.src_uri}:{line or 1}"
-        STATE.math_errors.append(f"{where}: KaTeX cannot parse {error.tex!r}: {error.message}")
+        STATE.math_errors.append(f"{where}: KaTeX cannot parse {quote(error.tex)}: {error.message}")
     if errors:
         raise PluginError("\n".join(STATE.math_errors[-len(errors):])
                           + "\nhint: fix the formula (it must be valid KaTeX) and build again")
