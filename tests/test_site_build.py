@@ -518,6 +518,8 @@ def test_suggest_a_question_is_linked_from_home_and_footer(built_site: BuiltSite
     url = f"{mkdocs_config()['repo_url'].rstrip('/')}/issues/new?template={template.name}"
     home = parse(built_site.page(""))
     assert [a for a, text, inside in home.links if a.get("href") == url and inside and text == "Suggest a question"]
+    unanswered = parse(built_site.page("unanswered/"))
+    assert [a for a, text, inside in unanswered.links if a.get("href") == url and inside]
     question = parse(built_site.page(bank[0].url))
     assert [a for a, text, inside in question.links if a.get("href") == url and not inside], "no footer link"
 

@@ -172,7 +172,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         tagged = [q for q in questions if tag.id in q.tags]
         if tagged:
             add(f"tags/{tag.id}.md", pages.tag_page(tag, tagged, topics))
-    add("unanswered.md", pages.unanswered(questions, topics, tags))
+    add("unanswered.md", pages.unanswered(questions, topics, tags, pages.suggest_url(config.repo_url or "")))
     add("study.md", pages.study(questions, STUDY_SPEC))
     add("browse.md", pages.browse(questions, taxonomy))
     add("sources.md", pages.sources_page(STATE.sources, questions))

@@ -321,7 +321,8 @@ description: {meta(f"{tag.description} — {len(questions)} interview questions.
 {question_list(questions, "../../", topics, show_tags=False)}"""
 
 
-def unanswered(questions: list[Question], topics: dict[str, Topic], tags: dict[str, Tag] | None = None) -> str:
+def unanswered(questions: list[Question], topics: dict[str, Topic], tags: dict[str, Tag] | None = None,
+               suggest: str = "") -> str:
     open_qs = [q for q in questions if q.status == "unanswered"]
     return f"""---
 title: Unanswered questions
@@ -331,7 +332,7 @@ description: Interview questions in the bank that still need an answer. Pick one
 # Unanswered questions
 
 {_unanswered_intro(len(open_qs))}
-
+{_suggest_button(suggest)}
 {question_list(open_qs, "../", topics, tags=tags) if open_qs else ""}"""
 
 
