@@ -199,6 +199,43 @@ def test_tag_page_lists_its_questions_and_links_work(page, site_server: str, que
     wait_for_title(page, first["title"])
 
 
+def test_question_page_left_column_lists_the_topic_and_instant_navigation_keeps_working(
+        page, site_server: str, questions_json: dict, temperature_q: dict) -> None:
+    """Issue 14: the left column of a question page was empty on desktop; it lists the topic's
+    questions with the current one marked, and its links use Material's instant navigation."""
+    _open(page, site_server + temperature_q["url"])
+    nav = page.locator(".md-sidebar--primary .qb-topic-nav")
+    assert nav.is_visible(), "no topic list in the left column on desktop"
+    box = nav.bounding_box()
+    assert box and box["width"] > 150 and box["x"] < 300, box
+    current = nav.locator("a[aria-current=page]")
+    assert current.count() == 1 and current.inner_text().strip() == temperature_q["title"]
+    same_topic = [q for q in questions_json["questions"] if q["topic"] == temperature_q["topic"]]
+    assert nav.locator("li").count() == min(len(same_topic), 40)
+    other = next(q for q in same_topic if q["id"] != temperature_q["id"])
+    page.evaluate("() => { window.__qbSameDocument = true; }")
+    nav.locator(f'a[href$="{other["url"].rsplit("/", 2)[-2]}/"]').first.click()
+    page.wait_for_url(re.compile(re.escape(other["url"]) + "$"))
+    wait_for_title(page, other["title"])
+    assert page.evaluate("() => window.__qbSameDocument === true"), "the click did a full page load, not instant navigation"
+    marked = page.locator(".md-sidebar--primary .qb-topic-nav a[aria-current=page]")
+    assert marked.count() == 1 and marked.inner_text().strip() == other["title"]
+
+
+def test_tags_page_is_compact_and_no_tag_breaks_on_a_phone(browser, page_log: PageLog, site_server: str) -> None:
+    """Issue 14: the tags page was ~15,000 px tall with names broken mid-word ("activation-/functions")."""
+    for viewport in ({"width": 390, "height": 844}, {"width": 1280, "height": 900}):
+        with guarded_page(browser, page_log, viewport=viewport, is_mobile=viewport["width"] < 500) as p:
+            _open(p, site_server + "tags/")
+            height = p.evaluate("() => document.documentElement.scrollHeight")
+            assert height < 4000, f"tags page is {height} px tall at {viewport['width']} px"
+            broken = p.evaluate("""() => [...document.querySelectorAll('.qb-tag-cloud a')]
+              .filter(a => a.getClientRects().length > 1 || a.getBoundingClientRect().height > 2.2 * parseFloat(getComputedStyle(a).fontSize))
+              .map(a => a.textContent)""")
+            assert not broken, f"tags on several lines at {viewport['width']} px: {broken}"
+            assert p.locator(".qb-tag-cloud a").count() >= 20
+
+
 # -- 5. dark mode -----------------------------------------------------------------------
 
 

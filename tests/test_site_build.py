@@ -404,6 +404,167 @@ def test_unparsable_formula_fails_the_build_and_names_the_file(tmp_path: Path, b
     assert proc.returncode != 0, "the build succeeded with an unparsable formula:\n" + output[-3000:]
     assert f"docs/{victim.rel}" in output, f"the failure does not name docs/{victim.rel}:\n{output[-3000:]}"
     assert f"docs/{victim.rel}:{line}" in output, f"the failure names the file but not line {line}:\n{output[-3000:]}"
+    # the author's text as typed, not a Python repr with doubled backslashes (issue 14)
+    assert "cannot parse '\\frac{1}{'" in output and "\\\\frac" not in output, output[-3000:]
     assert not (tmp_path / "site" / "questions.json").exists()
 
 
+
+
+# -- issue 14: the pages a reader meets ---------------------------------------------------
+
+
+TAGS_DATA = yaml.safe_load((REPO / "data" / "tags.yml").read_text(encoding="utf-8"))["tags"]
+TOPICS_DATA = yaml.safe_load((REPO / "data" / "topics.yml").read_text(encoding="utf-8"))["topics"]
+LABELS = {t["id"]: t["label"] for t in TAGS_DATA}
+
+
+def _article(path: Path) -> str:
+    html = path.read_text(encoding="utf-8")
+    m = re.search(r'<article class="md-content__inner[^"]*">(.*?)</article>', html, re.S)
+    assert m, f"{path}: no article"
+    return m.group(1)
+
+
+def _text(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_every_tag_has_a_label_and_a_topic_as_data() -> None:
+    topic_ids = {t["id"] for t in TOPICS_DATA}
+    for tag in TAGS_DATA:
+        assert tag.get("label") and tag["label"] != tag["id"], f"tag {tag['id']} has no reader-facing label"
+        assert tag.get("topic") in topic_ids, f"tag {tag['id']}: topic {tag.get('topic')!r} is not in data/topics.yml"
+
+
+def test_tags_page_is_a_compact_labelled_list_grouped_by_topic(built_site: BuiltSite, bank: list[BankFile]) -> None:
+    """Issue 14: no mid-word breaks in a monospace column, counts, grouped, no talk of Material's plugin."""
+    article = _article(built_site.page("tags/"))
+    assert "<table" not in article and "<code" not in article
+    assert "Material" not in _text(article) and "plugin" not in _text(article)
+    counts: dict[str, int] = {}
+    for q in bank:
+        for t in q.meta.get("tags") or []:
+            counts[t] = counts.get(t, 0) + 1
+    chips = dict(re.findall(r'<a href="([a-z0-9-]+)/"[^>]*>([^<]+?) <span class="qb-tag-count"[^>]*>\d+</span>', article))
+    assert set(chips) == set(counts), f"missing {set(counts) - set(chips)}, unexpected {set(chips) - set(counts)}"
+    for tag_id, label in chips.items():
+        assert label.replace("&amp;", "&") == LABELS[tag_id]
+        assert re.search(rf'<a href="{tag_id}/"[^>]*>[^<]+ <span class="qb-tag-count"[^>]*>{counts[tag_id]}</span>', article)
+    headings = re.findall(r"<h2[^>]*>(.*?)<", article)
+    by_topic = {t["id"]: t["title"] for t in TOPICS_DATA}
+    used_topics = {next(t["topic"] for t in TAGS_DATA if t["id"] == tag) for tag in counts}
+    assert [h.replace("&amp;", "&") for h in headings] == [by_topic[t["id"]] for t in TOPICS_DATA if t["id"] in used_topics]
+    css = (REPO / "docs/assets/stylesheets/qbank.css").read_text(encoding="utf-8")
+    assert re.search(r"\.qb-tag-cloud a \{[^}]*white-space: nowrap", css), "tag names may break mid-word"
+
+
+def test_tags_show_as_labels_on_question_tag_and_topic_pages(built_site: BuiltSite, bank: list[BankFile]) -> None:
+    q = next(q for q in bank if len(q.meta.get("tags") or []) >= 2)
+    html = built_site.page(q.url).read_text(encoding="utf-8")
+    chips = re.findall(r'<a href="[^"]*tags/([a-z0-9-]+)/" class="md-tag">([^<]*)</a>', html)
+    assert chips and all(label == LABELS[t].replace("&", "&amp;") for t, label in chips), chips
+    topic = _article(built_site.page(f"questions/{q.meta['topic']}/"))
+    topic_chips = re.findall(r'<a class="qb-tag" href="[^"]*tags/([a-z0-9-]+)/"[^>]*>([^<]*)</a>', topic)
+    assert topic_chips and all(_text(label) == LABELS[t] for t, label in topic_chips)
+    tag = q.meta["tags"][0]
+    h1 = re.search(r"<h1[^>]*>(.*?)</h1>", _article(built_site.page(f"tags/{tag}/")), re.S).group(1)
+    assert _text(h1).replace("&amp;", "&").rstrip("¶ ").strip() == LABELS[tag]
+
+
+def test_provenance_names_and_links_the_source(built_site: BuiltSite, bank: list[BankFile]) -> None:
+    sources = {s["id"]: s for s in yaml.safe_load((REPO / "seeds/sources.yml").read_text(encoding="utf-8"))["sources"]}
+    imported = [q for q in bank if q.meta.get("origins")]
+    assert imported
+    for q in imported:
+        foot = re.search(r'<p class="qb-provenance">(.*?)</p>', built_site.page(q.url).read_text(encoding="utf-8"), re.S)
+        assert foot, q.rel
+        foot_html, foot_text = foot.group(1), _text(foot.group(1))
+        assert "found in" not in foot_text and ".txt" not in foot_text and "seed line" not in foot_text, foot_text
+        for origin in q.meta["origins"]:
+            src = sources[origin["source"]]
+            assert f'href="../../../sources/#{src["id"]}"' in foot_html, (q.rel, foot_html)
+            assert _text(src["title"]).replace("&", "&amp;") in foot_html.replace("&#", "&#") or src["title"] in _html_unescape(foot_html)
+            original = src.get("url") or src.get("repository")
+            if original:
+                assert f'href="{original}"' in foot_html, (q.rel, foot_html)
+
+
+def _html_unescape(value: str) -> str:
+    import html
+
+    return html.unescape(value)
+
+
+def test_suggest_a_question_is_linked_from_home_and_footer(built_site: BuiltSite, bank: list[BankFile]) -> None:
+    template = REPO / ".github" / "ISSUE_TEMPLATE" / "suggest-question.yml"
+    assert template.is_file()
+    url = f"{mkdocs_config()['repo_url'].rstrip('/')}/issues/new?template={template.name}"
+    home = parse(built_site.page(""))
+    assert [a for a, text, inside in home.links if a.get("href") == url and inside and text == "Suggest a question"]
+    unanswered = parse(built_site.page("unanswered/"))
+    assert [a for a, text, inside in unanswered.links if a.get("href") == url and inside]
+    question = parse(built_site.page(bank[0].url))
+    assert [a for a, text, inside in question.links if a.get("href") == url and not inside], "no footer link"
+
+
+def test_question_pages_list_their_topic_in_the_left_column(built_site: BuiltSite, bank: list[BankFile]) -> None:
+    q = bank[0]
+    html = built_site.page(q.url).read_text(encoding="utf-8")
+    sidebar = re.search(r'data-md-type="navigation".*?<nav class="qb-topic-nav"(.*?)</nav>', html, re.S)
+    assert sidebar, "the primary sidebar of a question page holds no topic list"
+    same_topic = [b for b in bank if b.meta["topic"] == q.meta["topic"]]
+    links = re.findall(r'<a href="([^"]+)"( aria-current="page")?>', sidebar.group(1))
+    targets = [site_path(h, q.url) for h, _ in links]
+    assert set(b.url for b in same_topic) <= set(targets)
+    assert [site_path(h, q.url) for h, cur in links if cur] == [q.url]
+
+
+# -- an unanswered question made with `qbank new`: one call to action, no dangling foot ---
+
+
+NEW_TITLE = "What is the Zorblax curvature of a hypothetical tensor manifold?"
+
+
+@pytest.fixture(scope="module")
+def new_question_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The project copied, one question added with `qbank new` (unanswered, no origins), built."""
+    import subprocess
+
+    root = tmp_path_factory.mktemp("newq")
+    project = copy_project(root / "repo", copy=("docs", "data", "seeds", "overrides"), site=True)
+    qbank = REPO / ".venv" / "bin" / "qbank"
+    proc = subprocess.run([str(qbank), "new", NEW_TITLE, "--topic", "foundations", "--tags", "neural-networks", "--force"],
+                          cwd=project, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    rel = next(p for p in (project / "docs/questions/foundations").glob("*.md") if "zorblax" in p.name)
+    build = mkdocs_build(project, root / "site")
+    assert build.returncode == 0, (build.stdout + build.stderr)[-3000:]
+    return root / "site", "questions/foundations/" + rel.stem + "/"
+
+
+def test_unanswered_question_has_one_call_to_action_styled_as_a_gap(new_question_site: tuple[Path, str]) -> None:
+    site, url = new_question_site
+    article = _article(site / url / "index.html")
+    text = _text(article)
+    assert "Improve this answer" not in text and "Answer this question" not in text
+    assert text.count("Write the first answer") == 1
+    assert 'class="admonition question' not in article and "admonition success" not in article
+    gap = re.search(r'<div class="admonition warning qb-gap">(.*?)</div>', article, re.S)
+    assert gap and "No answer yet" in gap.group(1) and 'md-button--primary' in gap.group(1)
+    # one visible call to action (Material's small pencil icon, md-content__button, aside)
+    edit_links = [m for m in re.findall(r'<a ([^>]*href="[^"]*/edit/main/docs/questions/[^"]+"[^>]*)>', article)
+                  if "md-content__button" not in m]
+    assert len(edit_links) == 1, edit_links
+    assert "Report a problem" in text
+
+
+def test_a_contributed_question_ends_without_a_dangling_source(new_question_site: tuple[Path, str]) -> None:
+    site, url = new_question_site
+    html = (site / url / "index.html").read_text(encoding="utf-8")
+    foot = _text(re.search(r'<p class="qb-provenance">(.*?)</p>', html, re.S).group(1))
+    assert "added by a contributor" in foot
+    assert "found in" not in foot and "asked in" not in foot, foot
+    assert not re.search(r"(in|from)\s*(·|$)", foot), foot
+    chips = re.findall(r'class="md-tag">([^<]*)</a>', html)
+    assert chips == [LABELS["neural-networks"]]

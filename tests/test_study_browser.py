@@ -432,6 +432,31 @@ def test_phone_width_and_labels(browser, page_log: PageLog, site_server: str, te
     assert not problems, "\n".join(problems)
 
 
+PHONE_LAYOUT = """() => {
+  const box = sel => { const r = document.querySelector(sel).getBoundingClientRect(); return {left: r.left, right: r.right}; };
+  const tabs = [...document.querySelectorAll('.qb-tab')].map(b => { const r = b.getBoundingClientRect();
+    return {label: b.textContent, top: r.top, height: r.height, line: parseFloat(getComputedStyle(b).lineHeight)
+      || parseFloat(getComputedStyle(b).fontSize) * 1.2, overflow: b.scrollWidth > b.clientWidth}; });
+  return {filters: box('.qb-filters'), counts: box('.qb-counts'), card: box('.qb-card'), tabs};
+}"""
+
+
+@pytest.mark.parametrize("width", [360, 390])
+def test_phone_card_lines_up_and_modes_fit_one_line(browser, page_log: PageLog, site_server: str, width: int) -> None:
+    """Issue 14: on a phone the card stuck out past the filters, and the three mode buttons wrapped."""
+    with guarded_page(browser, page_log, viewport={"width": width, "height": 844}, is_mobile=True, has_touch=True) as phone:
+        _open_study(phone, site_server)
+        layout = phone.evaluate(PHONE_LAYOUT)
+    for part in ("counts", "card"):
+        for edge in ("left", "right"):
+            assert abs(layout[part][edge] - layout["filters"][edge]) <= 1, (part, edge, layout)
+    tabs = layout["tabs"]
+    assert len(tabs) == 3 and len({round(t["top"]) for t in tabs}) == 1, f"mode buttons on several rows: {tabs}"
+    for t in tabs:
+        assert t["height"] < 2 * t["line"], f"{t['label']!r} wraps onto two lines: {t}"
+        assert not t["overflow"], f"{t['label']!r} is wider than its button: {t}"
+
+
 CONTRAST = """(sel) => {
   const parse = c => { const m = c.match(/^rgba?\\(([\\d.]+),\\s*([\\d.]+),\\s*([\\d.]+)(?:,\\s*([\\d.]+))?\\)$/);
     return [+m[1], +m[2], +m[3], m[4] === undefined ? 1 : +m[4]]; };

@@ -174,6 +174,53 @@ def test_code_and_math_are_not_mistaken_for_html_or_links(ctx: Context) -> None:
     assert check(ctx, body) == []
 
 
+def problems(ctx: Context, body: str, front: str = BASE) -> list[Problem]:
+    return validate_text(front + body, ctx, "questions/foundations/how-does-a-fixture-question-read.md")
+
+
+def test_an_unclosed_dollar_is_caught_and_a_price_is_not(ctx: Context) -> None:
+    """Issue 14: "prune the $p\\% smallest" showed raw on the page; "$5 and $10" is money."""
+    answer = "## Answer (source: community)\n\n"
+    [p] = problems(ctx, answer + "Prune the $p\\% smallest weights.\n")
+    assert (p.code, p.line, p.col) == ("QB401", 14, 11)
+    assert p.message.startswith("unclosed $ opened at 14:11 before 'p\\%'"), p.message
+    assert "\\$" in p.hint
+    assert problems(ctx, answer + "Inference costs $5 and training $10, about $0.50 an hour.\n") == []
+    assert problems(ctx, answer + "Set $HOME first; `$x_i` in code, \\$x_1 escaped, $x^2$ closed.\n") == []
+    assert [(q.code, q.line) for q in problems(ctx, answer + "Weights $w_i scaled.\n")] == [("QB401", 14)]
+
+
+def test_math_messages_say_what_is_wrong_in_words(ctx: Context) -> None:
+    answer = "## Answer (source: community)\n\n"
+    [p] = problems(ctx, answer + "Start at \\(\\theta_0\nsurvivors keep \\(w\\) fixed.\n")
+    assert p.format().splitlines()[0].endswith(
+        "14:10: QB401 unclosed \\( opened at 14:10: the next \\( at 15:16 comes before any \\)"), p.format()
+    [p] = problems(ctx, answer + "Open \\(x^2 and never close.\n")
+    assert p.message == "unclosed \\( opened at 14:6: no \\) closes it in the same paragraph"
+
+
+def test_messages_quote_the_authors_text_not_python_reprs(ctx: Context) -> None:
+    from qbank.validate import quote
+
+    assert quote("\\theta_0\nsurvivors") == "'\\theta_0 survivors'"
+    assert quote("x" * 100, 10) == "'xxxxxxxxx…'"
+    front = BASE.replace("id: q-abcdef1", "id: q-\\theta")  # the author typed one backslash
+    [p] = problems(ctx, "## Answer (source: community)\n\nText.\n", front)
+    assert p.message == "id 'q-\\theta' is not of the form q-1a2b3c4", p.message
+
+
+def test_yaml_hints_fit_the_case(ctx: Context) -> None:
+    answer = "## Answer (source: community)\n\nText.\n"
+    [p] = problems(ctx, answer, BASE.replace("tags:\n- neural-networks", "tags: [neural-networks, backpropagation"))
+    assert (p.code, p.line, p.col) == ("QB203", 5, 7)
+    assert "the list opened with '[' at 5:7 is never closed" in p.message
+    assert "]" in p.hint and "': '" not in p.hint and "quote" not in p.hint
+    [p] = problems(ctx, answer, BASE.replace("read?", "read: a fixture?"))
+    assert p.code == "QB203" and "': '" in p.message and "quote" in p.hint
+    [p] = problems(ctx, answer, BASE.replace("title: How", 'title: "How'))
+    assert p.code == "QB203" and "never closed" in p.message and "quote" in p.hint
+
+
 def test_browser_tokenization_tricks_are_caught(ctx: Context) -> None:
     body = "## Answer (source: community)\n\n<img/src/onerror=alert(1)>\n\n[x](&#106;avascript:alert(1))\n"
     codes = {c for c, _ in check(ctx, body)}

@@ -155,16 +155,24 @@ class Topic(BaseModel):
 
 
 class Tag(BaseModel):
-    """A tag of the controlled vocabulary; ``description`` is one line shown on the site."""
+    """A tag of the controlled vocabulary: ``label`` is its name on the site, ``description``
+    one line shown next to it, ``topic`` the topic the tags page lists it under."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str
+    label: str | None = Field(default=None, min_length=1, max_length=40)
+    topic: str | None = None
     description: str = Field(min_length=10, max_length=200)
     rules: tuple[Rule, ...] = Field(min_length=1)
 
     _ids = field_validator("id")(_kebab_id)
-    _single_line = field_validator("description")(_one_line)
+    _single_line = field_validator("description", "label")(_one_line)
+
+    @property
+    def title(self) -> str:
+        """What a reader sees: the label, or the id written as words."""
+        return self.label or self.id.replace("-", " ").capitalize()
 
 
 class Scoring(BaseModel):
@@ -412,6 +420,11 @@ class Taxonomy:
             if topic.default_tag not in tag_ids:
                 raise TaxonomyError(topics_path, f"default_tag {topic.default_tag!r} is not a tag in {tags_path}",
                                     f"topic #{i + 1} {topic.id!r}")
+        topic_ids = {t.id for t in topics}
+        for i, tag in enumerate(tags):
+            if tag.topic is not None and tag.topic not in topic_ids:
+                raise TaxonomyError(tags_path, f"topic {tag.topic!r} is not a topic in {topics_path}",
+                                    f"tag #{i + 1} {tag.id!r}")
         return cls(topics, tags, topics_file.scoring)
 
     # -- lookups ----------------------------------------------------------

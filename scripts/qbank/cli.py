@@ -1,8 +1,7 @@
-"""``qbank``: the command line over the pipeline.
+"""The ``qbank`` command line over the pipeline (typer; help as plain text, like git or ruff).
 
-Exit codes: 0 success; 1 the check failed (bank out of date, validation errors);
-2 bad input or usage (unknown format, unreadable seed, broken data file).
-Errors print as ``path:line: message`` followed by a hint.
+``HELP`` below is what ``qbank -h`` prints; each command's docstring is its help, ending in
+examples (click's ``\b`` keeps their lines as written).
 """
 
 from __future__ import annotations
@@ -27,7 +26,21 @@ from .pipeline import PipelineResult, Project, normalize_records, run
 from .record import ExtractError
 from .source import SourceError, load_sources
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+HELP = """Build and check the question bank: seeds -> bank files -> site.
+
+Problems in bank files print as `path:line:col: CODE message` and a `hint:` line (qbank
+validate); bad input prints as `error: path:line: message` and a hint.
+
+Exit codes: 0 success; 1 a check failed (bank out of date, validation errors); 2 bad input
+or usage (unknown format, unreadable seed, broken data file).
+
+Run `qbank COMMAND -h` for a command's options and examples.
+"""
+
+# rich_markup_mode=None: plain help text (no ``rst`` quoting, no "<bool>" after flags);
+# -h and --help everywhere.
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=HELP, rich_markup_mode=None,
+                  context_settings={"help_option_names": ["-h", "--help"]})
 out = Console(width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
@@ -66,13 +79,20 @@ def _guard(fn: Callable[..., Any]) -> Callable[..., Any]:
 @app.command()
 @_guard
 def extract(
-    files: Annotated[list[Path], typer.Argument(help="Seed files to read.")],
-    fmt: Annotated[str, typer.Option("--format", help=f"auto or one of: {', '.join(FORMATS)}")] = "auto",
-    jsonl: Annotated[bool, typer.Option("--jsonl", help="One JSON record per line (default).")] = True,
+    files: Annotated[list[Path], typer.Argument(metavar="FILE", help="Seed files to read.")],
+    fmt: Annotated[str, typer.Option("--format", metavar="FORMAT", help=f"auto or one of: {', '.join(FORMATS)}")] = "auto",
+    jsonl: Annotated[bool, typer.Option("--jsonl", show_default=False, help="One JSON record per line (the default).")] = True,
     normalized: Annotated[bool, typer.Option("--normalized", help="Apply the normalize stage too.")] = False,
-    source: Annotated[str | None, typer.Option(help="Source id to stamp on records (default: from seeds/sources.yml or the file stem).")] = None,
+    source: Annotated[str | None, typer.Option(metavar="ID", help="Source id to stamp on records (default: from seeds/sources.yml or the file stem).")] = None,
 ) -> None:
-    """Print every record found in FILES (stage 1; with --normalized, stage 2 as well)."""
+    """Print every record found in FILES (stage 1; with --normalized, stage 2 as well).
+
+    Examples:
+
+    \b
+      qbank extract seeds/001_bb0412ce525cf09f.txt | head
+      qbank extract seeds/*.txt --normalized --source mine
+    """
     known = {}
     sources_file = _root() / "seeds" / "sources.yml"
     if sources_file.exists():
@@ -91,10 +111,17 @@ def extract(
 @app.command("dedupe")
 @_guard
 def dedupe_cmd(
-    report: Annotated[bool, typer.Option("--report", help="List merges and near-misses with scores.")] = True,
-    near: Annotated[int, typer.Option(help="How many near-misses to list.")] = 25,
+    report: Annotated[bool, typer.Option("--report", show_default=False, help="List merges and near-misses with scores (the default).")] = True,
+    near: Annotated[int, typer.Option(metavar="N", help="How many near-misses to list.")] = 25,
 ) -> None:
-    """Show which records are merged into one question, and the pairs just below the bar."""
+    """Show which records are merged into one question, and the pairs just below the bar.
+
+    Examples:
+
+    \b
+      qbank dedupe
+      qbank dedupe --near 50
+    """
     project = Project(_root())
     result = run(project)
     table = Table(title=f"Merges ({len(result.dedupe.merges)})")
@@ -117,9 +144,17 @@ def dedupe_cmd(
 @app.command("classify")
 @_guard
 def classify_cmd(
-    explain: Annotated[str | None, typer.Option("--explain", help="Question id (or a question text) to explain.")] = None,
+    explain: Annotated[str | None, typer.Option("--explain", metavar="ID", help="Question id (or a question text) to explain.")] = None,
 ) -> None:
-    """Topic and tags per question; --explain ID shows which rules fired and why."""
+    """Topic and tags per question; --explain ID shows which rules fired and why.
+
+    Examples:
+
+    \b
+      qbank classify
+      qbank classify --explain q-1a2b3c4
+      qbank classify --explain "What is dropout?"
+    """
     root = _root()
     taxonomy = Taxonomy.load(root / "data")
     questions = bank_mod.load_bank(root / "docs")
@@ -171,7 +206,14 @@ def import_cmd(
     allow_removals: Annotated[bool, typer.Option("--allow-removals", help="Accept seeds that give fewer questions than "
                                                  "the bank holds from them (the report names what goes).")] = False,
 ) -> None:
-    """Create/refresh the bank files from the seeds, never touching hand-edited files."""
+    """Create/refresh the bank files from the seeds, never touching hand-edited files.
+
+    Examples:
+
+    \b
+      qbank import
+      qbank import --check     # exit 1 when the bank is out of date (CI)
+    """
     project = Project(_root())
     if not check:
         cleaned = recover(project.docs)  # a crashed import is rolled back; stale temp files go
@@ -218,10 +260,18 @@ class _nullcontext:
 @app.command("export")
 @_guard
 def export_cmd(
-    fmt: Annotated[str, typer.Option("--format", help="json, anki (.apkg, needs -o) or csv")] = "json",
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")] = None,
+    fmt: Annotated[str, typer.Option("--format", metavar="FORMAT", help="json, anki (.apkg, needs -o) or csv")] = "json",
+    output: Annotated[Path | None, typer.Option("-o", "--output", metavar="FILE", help="File to write (default: stdout).")] = None,
 ) -> None:
-    """Write the bank as JSON (the schema of the site's questions.json), an Anki package or CSV."""
+    """Write the bank as JSON (the schema of the site's questions.json), an Anki package or CSV.
+
+    Examples:
+
+    \b
+      qbank export -o questions.json
+      qbank export --format anki -o deck.apkg
+      qbank export --format csv > questions.csv
+    """
     root = _root()
     if fmt not in ("json", "anki", "csv"):
         _fail(f"unknown export format {fmt!r}", "use --format json, anki or csv")
@@ -262,10 +312,18 @@ def export_cmd(
 @app.command("validate")
 @_guard
 def validate_cmd(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Bank files or folders (default: all of docs/questions).")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="text, github (inline annotations in GitHub Actions) or json.")] = "text",
+    paths: Annotated[list[Path] | None, typer.Argument(metavar="PATH", help="Bank files or folders (default: all of docs/questions).")] = None,
+    fmt: Annotated[str, typer.Option("--format", metavar="FORMAT", help="text, github (inline annotations in GitHub Actions) or json.")] = "text",
 ) -> None:
-    """Check bank files: every problem as `path:line:col: CODE message` + a hint; exit 1 on any error."""
+    """Check bank files: every problem as `path:line:col: CODE message` + a hint; exit 1 on any error.
+
+    Examples:
+
+    \b
+      qbank validate
+      qbank validate docs/questions/foundations/what-is-a-neuron.md
+      qbank validate --format github   # annotations in GitHub Actions
+    """
     from .validate import format_github, format_text, validate
 
     if fmt not in ("text", "github", "json"):
@@ -285,13 +343,21 @@ def validate_cmd(
 @app.command("new")
 @_guard
 def new_cmd(
-    question: Annotated[str, typer.Argument(help="The question, as its title should read.")],
-    topic: Annotated[str, typer.Option("--topic", help="Topic id from data/topics.yml.")],
-    tags: Annotated[str | None, typer.Option("--tags", help="Comma-separated tag ids (default: suggested).")] = None,
-    difficulty: Annotated[str | None, typer.Option("--difficulty", help="easy, medium or hard (default: estimated).")] = None,
+    question: Annotated[str, typer.Argument(metavar="QUESTION", help="The question, as its title should read.")],
+    topic: Annotated[str, typer.Option("--topic", metavar="TOPIC", help="Topic id from data/topics.yml.")],
+    tags: Annotated[str | None, typer.Option("--tags", metavar="TAGS", help="Comma-separated tag ids (default: suggested).")] = None,
+    difficulty: Annotated[str | None, typer.Option("--difficulty", metavar="LEVEL", help="easy, medium or hard (default: estimated).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Create it although similar questions exist.")] = False,
 ) -> None:
-    """Scaffold docs/questions/<topic>/<slug>.md with a fresh id; warns (exit 1) if it may already be in the bank."""
+    """Scaffold docs/questions/<topic>/<slug>.md with a fresh id; warns (exit 1) if it may already be in the bank.
+
+    Examples:
+
+    \b
+      qbank new "What is the lottery ticket hypothesis?" --topic efficiency-and-deployment
+      qbank new "What is label smoothing?" --topic regularization-and-generalization --tags regularization --difficulty easy
+      qbank new "What is dropout in transformers?" --topic regularization-and-generalization --force
+    """
     from .scaffold import ScaffoldError, new_question
 
     tag_list = [t.strip() for t in tags.split(",") if t.strip()] if tags else None

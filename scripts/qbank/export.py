@@ -26,7 +26,8 @@ def export_document(questions: list[Question], sources: list[Source], taxonomy: 
             for s in sorted(sources, key=lambda s: s.id)
         ],
         "topics": [{"id": t.id, "title": t.title, "description": t.description} for t in taxonomy.topics],
-        "tags": [{"id": t.id, "description": t.description} for t in sorted(taxonomy.tags, key=lambda t: t.id)],
+        "tags": [{"id": t.id, "label": t.title, "description": t.description}
+                 for t in sorted(taxonomy.tags, key=lambda t: t.id)],
         "questions": [
             {
                 "id": q.id, "title": q.title, "topic": q.topic, "tags": sorted(q.tags),

@@ -43,7 +43,7 @@ import re
 import time
 from collections import defaultdict
 from itertools import combinations
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -212,6 +212,13 @@ _RE_BRACKET_INLINE = r"(?:(?<!\\)((?:\\{2})+?)(?=\\\()|(?<!\\)(\\\()((?:\\[^)]|[
 MATH_BLOCK = re.compile(f"(?:{_RE_DOLLAR_BLOCK})|(?:{_RE_BRACKET_BLOCK})|(?:{_RE_TEX_BLOCK})", re.S)
 MATH_INLINE = re.compile(f"(?:{_RE_SMART_DOLLAR_INLINE}|{_RE_BRACKET_INLINE})", re.S)
 MATH_LEFTOVER = re.compile(r"(?<!\\)(\\\(|\\\)|\\\[|\\\]|\$\$|\\begin\{[a-z]+\*?\}|\\end\{[a-z]+\*?\})")
+# A lone `$` that no `$` closes, followed by TeX in its first word ("the $p\% smallest",
+# "$x_i is"): arithmatex leaves it as raw text.  A price ("costs $5 and $10") starts with a
+# digit and a lone `$HOME` has no TeX, so neither is reported.
+LONE_DOLLAR = re.compile(r"(?<![\\$])\$(?![\s\d$])(?P<word>[^\s$]{1,40})")
+TEX_IN_WORD = re.compile(r"\\[A-Za-z%&#{}_]|[_^{]")
+# An unescaped \( inside what the inline pattern took as one formula.
+NESTED_OPEN = re.compile(r"(?<!\\)(?:\\\\)*\\\(")
 
 BLANK_LINE = re.compile(r"\n[ \t]*\n")
 CODE_SPAN = re.compile(r"(?<![`\\])(`+)(?!`)(.+?)(?<!`)\1(?!`)")
@@ -516,6 +523,49 @@ class Doc:
         return v if isinstance(v, str) else None
 
 
+def quote(value: Any, limit: int = 80) -> str:
+    """The author's text as they typed it, for a message: 'like this', on one line.
+
+    Never a Python repr (no doubled backslashes, no \\n); line breaks and runs of spaces
+    become one space and a long value ends in an ellipsis.
+    """
+    flat = " ".join(str(value).split())
+    if len(flat) > limit:
+        flat = flat[:limit - 1].rstrip() + "…"
+    return f"'{flat}'"
+
+
+def _yaml_problem(err: yaml.MarkedYAMLError, pos: Callable[[Any], tuple[int, int]]) -> tuple[tuple[int, int], str, str]:
+    """(where, message, hint) for a YAML syntax error, in words and with the hint of its case."""
+    context, problem = err.context or "", err.problem or ""
+    opened = pos(err.context_mark) if err.context_mark is not None else None
+    found = pos(err.problem_mark) if err.problem_mark is not None else (2, 1)
+    if "flow sequence" in context and opened:
+        return opened, (f"the list opened with '[' at {opened[0]}:{opened[1]} is never closed "
+                        f"(the YAML parser gave up at {found[0]}:{found[1]})"), \
+            "close the list with ']' on the same line, e.g. tags: [a, b], or write one '- item' per line"
+    if "flow mapping" in context and opened:
+        return opened, f"the '{{' at {opened[0]}:{opened[1]} is never closed by '}}'", \
+            "close it with '}', or quote the value if the braces are part of the text"
+    if "quoted scalar" in context and opened:
+        return opened, f"the quoted value opened at {opened[0]}:{opened[1]} is never closed", \
+            "end the value with the same quote mark it starts with (\" or ')"
+    if "mapping values are not allowed" in problem:
+        return found, "a value contains ': ', which YAML reads as a new field", \
+            "quote the whole value: title: \"What is X: a definition?\""
+    m = re.search(r"found character '(.+?)' that cannot start any token", problem)
+    if m:
+        ch = m.group(1)
+        if ch in ("\\t", "\t"):
+            return found, "a tab character in the front matter", "indent with spaces, never tabs"
+        return found, f"a value starts with '{ch}', which YAML reserves", f"quote the value: \"{ch}...\""
+    if "could not find expected ':'" in problem and opened:
+        return opened, f"line {opened[0]} is not a 'field: value' line", \
+            "write each field as field: value; indent a list item as '- item' under its field"
+    what = " ".join(x for x in (context, problem) if x)
+    return found, f"front matter is not valid YAML: {what}", CODES["QB203"][1]
+
+
 def _under(path: Path, folder: Path) -> str | None:
     """``path`` relative to ``folder`` (both absolute and resolved), posix; None if outside."""
     p, f = str(path), str(folder).rstrip(os.sep) + os.sep
@@ -556,7 +606,7 @@ def check_file(doc: Doc, raw: bytes, ctx: Context, location: bool = True) -> boo
             name = "bidirectional override"
         doc.add("QB103", m.start(), f"control character U+{ord(ch):04X}{f' ({name})' if name else ''}")
     for m in MOJIBAKE.finditer(text):
-        what = "replacement character U+FFFD (a character was lost)" if m.group() == "\ufffd" else f"{m.group()!r}"
+        what = "replacement character U+FFFD (a character was lost)" if m.group() == "\ufffd" else quote(m.group())
         doc.add("QB105", m.start(), f"mojibake: {what}")
     if location:
         check_location(doc, ctx)
@@ -601,10 +651,8 @@ def parse_front_matter(doc: Doc) -> bool:
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        where = doc.pos(4 + mark.index) if mark is not None else (2, 1)
-        what = " ".join(x for x in (err.context, err.problem) if x)
-        doc.add("QB203", where, f"front matter is not valid YAML: {what}")
+        where, message, hint = _yaml_problem(err, lambda mark: doc.pos(4 + mark.index))
+        doc.add("QB203", where, message, hint)
         return True
     except (yaml.YAMLError, ValueError, TypeError, RecursionError) as err:  # constructor errors
         doc.add("QB203", (2, 1), f"front matter is not valid YAML: {err}")
@@ -672,7 +720,7 @@ def check_fields(doc: Doc, ctx: Context) -> None:
         for i, old in enumerate(redirects):
             if not REDIRECT_RE.fullmatch(old):
                 doc.add("QB223", doc.field_pos("redirect_from", i),
-                        f"redirect_from entry {old!r} is not a bank path like questions/<topic>/<slug>.md")
+                        f"redirect_from entry {quote(old)} is not a bank path like questions/<topic>/<slug>.md")
             elif old == doc.docs_rel:
                 doc.add("QB223", doc.field_pos("redirect_from", i), "redirect_from names this file itself")
             elif (ctx.docs / old).exists():
@@ -684,7 +732,7 @@ def check_fields(doc: Doc, ctx: Context) -> None:
     check_values(doc, meta)
     qid = meta.get("id")
     if isinstance(qid, str) and not ID_RE.fullmatch(qid):
-        doc.add("QB209", doc.field_pos("id"), f"id {qid!r} is not of the form q-1a2b3c4")
+        doc.add("QB209", doc.field_pos("id"), f"id {quote(qid)} is not of the form q-1a2b3c4")
     title = meta.get("title")
     if isinstance(title, str):
         if not title.strip():
@@ -724,7 +772,7 @@ def check_fields(doc: Doc, ctx: Context) -> None:
     if _is_str_list(notebooks):
         for i, nb in enumerate(notebooks):
             if not NOTEBOOK_RE.fullmatch(nb):
-                doc.add("QB218", doc.field_pos("notebooks", i), f"notebook path {nb!r} is not notebooks/<name>.ipynb")
+                doc.add("QB218", doc.field_pos("notebooks", i), f"notebook path {quote(nb)} is not notebooks/<name>.ipynb")
             elif not (ctx.docs / nb).is_file():
                 doc.add("QB218", doc.field_pos("notebooks", i), f"notebook docs/{nb} does not exist")
     flags = meta.get("flags")
@@ -766,7 +814,7 @@ def check_reviewed(doc: Doc, value: Any) -> None:
             doc.add("QB222", doc.field_pos("reviewed"), f"reviewed: {value} is not a calendar date")
             return
     else:
-        doc.add("QB222", doc.field_pos("reviewed"), f"reviewed must be a date like 2026-12-02, not {value!r:.40}")
+        doc.add("QB222", doc.field_pos("reviewed"), f"reviewed must be a date like 2026-12-02, not {quote(value, 40)}")
         return
     if day > datetime.date.today() + datetime.timedelta(days=1):
         doc.add("QB222", doc.field_pos("reviewed"), f"reviewed: {day.isoformat()} is in the future")
@@ -791,11 +839,11 @@ def check_origins(doc: Doc, ctx: Context) -> None:
             continue
         src = o["source"]
         if not isinstance(src, str) or src not in ctx.sources:
-            doc.add("QB220", where, f"origin source {src!r} is not in seeds/sources.yml")
+            doc.add("QB220", where, f"origin source {quote(src)} is not in seeds/sources.yml")
         elif o["seed"] != ctx.sources[src].seed:
-            doc.add("QB220", where, f"origin seed {o['seed']!r} is not the seed of {src} ({ctx.sources[src].seed})")
+            doc.add("QB220", where, f"origin seed {quote(o['seed'])} is not the seed of {src} ({ctx.sources[src].seed})")
         if not isinstance(o["line"], int) or isinstance(o["line"], bool) or o["line"] < 1:
-            doc.add("QB220", where, f"origin line {o['line']!r} is not a positive line number")
+            doc.add("QB220", where, f"origin line {quote(o['line'])} is not a positive line number")
         if not isinstance(o["question"], str):
             doc.add("QB220", where, "origin question must be text")
 
@@ -921,7 +969,7 @@ def check_answers(doc: Doc, ctx: Context, fences: Sequence[Fence] = ()) -> None:
                 in_answer, section_start, section_has_text, prev_level = True, offset, False, 2
             elif LOOSE_ANSWER.match(original):
                 close_section()
-                doc.add("QB303", base + offset, f"answer heading {original.strip()!r} is not '## Answer (source: ID)'")
+                doc.add("QB303", base + offset, f"answer heading {quote(original.strip())} is not '## Answer (source: ID)'")
                 in_answer, section_start, section_has_text, prev_level = True, None, True, 2
             else:
                 if not in_answer and not reported_outside:
@@ -1026,7 +1074,14 @@ def find_math(doc: Doc) -> None:
         if BLANK_LINE.search(m.group()):
             return m.group()
         tex = m.group(3) if m.group(3) is not None else m.group(6)
-        doc.formulas.append(Formula(base + m.start(), tex, False))
+        nested = NESTED_OPEN.search(tex) if m.group(5) else None
+        if nested:  # \( a ... \( b \): the first formula is never closed
+            first, second = doc.pos(base + m.start()), doc.pos(base + m.start(6) + nested.end() - 2)
+            doc.add("QB401", base + m.start(), f"unclosed \\( opened at {first[0]}:{first[1]}: the next \\( at "
+                    f"{second[0]}:{second[1]} comes before any \\)",
+                    "end the first formula with \\) where it ends")
+        else:
+            doc.formulas.append(Formula(base + m.start(), tex, False))
         return _blank(m.group())
 
     text = MATH_INLINE.sub(inline, text)
@@ -1041,8 +1096,15 @@ def find_math(doc: Doc) -> None:
             msg = f"'{tok}' has no matching '\\begin{tok[4:]}'"
         else:
             close = {"\\(": "\\)", "\\[": "\\]", "$$": "$$"}[tok]
-            msg = f"math opened with '{tok}' is never closed by '{close}' (in the same paragraph)"
+            line, col = doc.pos(base + m.start())
+            msg = f"unclosed {tok} opened at {line}:{col}: no {close} closes it in the same paragraph"
         doc.add("QB401", base + m.start(), msg)
+    for m in LONE_DOLLAR.finditer(text):
+        if TEX_IN_WORD.search(m.group("word")):
+            line, col = doc.pos(base + m.start())
+            doc.add("QB401", base + m.start(), f"unclosed $ opened at {line}:{col} before {quote(m.group('word'), 30)}: "
+                    "no $ closes it, so the formula shows as raw text",
+                    "write inline math as \\( ... \\) (or close the $ ... $); a dollar sign that is not math is \\$")
     doc.masked = text
 
 
@@ -1083,7 +1145,7 @@ def check_math(docs: Sequence[Doc], ctx: Context, renderer: Any | None) -> None:
             try:
                 renderer.render(f.tex, f.display)
             except KatexError as err:
-                doc.add("QB402", f.offset, f"KaTeX cannot parse {f.tex.strip()!r:.80}: {err.message}")
+                doc.add("QB402", f.offset, f"KaTeX cannot parse {quote(f.tex.strip())}: {err.message}")
             except MathToolError as err:
                 first = str(err).splitlines()[0]
                 doc.add("QB403", f.offset, f"cannot check math: {first}")
@@ -1309,17 +1371,17 @@ def check_url(doc: Doc, ctx: Context, bank: dict[str, Doc], url: str, where: int
     if scheme is not None:
         if scheme in ("http", "https"):
             if not re.match(r"(?i)https?://[^/\s]", clean):
-                doc.add("QB603", where, f"malformed {scheme} URL {clean!r:.80}")
+                doc.add("QB603", where, f"malformed {scheme} URL {quote(clean)}")
             elif image:
-                doc.add("QB607", where, f"image is loaded from another host: {clean!r:.80}")
+                doc.add("QB607", where, f"image is loaded from another host: {quote(clean)}")
             return
-        doc.add("QB603", where, f"{what} uses the '{scheme}:' scheme: {clean!r:.80}")
+        doc.add("QB603", where, f"{what} uses the '{scheme}:' scheme: {quote(clean)}")
         return
     if clean.startswith("//"):
-        doc.add("QB603", where, f"protocol-relative {what} {clean!r:.80}", "write the full https:// URL")
+        doc.add("QB603", where, f"protocol-relative {what} {quote(clean)}", "write the full https:// URL")
         return
     if clean.startswith("/"):
-        doc.add("QB606", where, f"{what} to the absolute path {clean!r:.80}")
+        doc.add("QB606", where, f"{what} to the absolute path {quote(clean)}")
         return
     if doc.docs_rel is None:
         return
@@ -1334,7 +1396,7 @@ def check_url(doc: Doc, ctx: Context, bank: dict[str, Doc], url: str, where: int
         return
     target = posixpath.normpath(posixpath.join(posixpath.dirname(doc.docs_rel), path))
     if target == ".." or target.startswith("../"):
-        doc.add("QB601", where, f"{what} {clean!r:.80} points outside the site (docs/)")
+        doc.add("QB601", where, f"{what} {quote(clean)} points outside the site (docs/)")
         return
     files = ctx.docs_files()
     if image:
@@ -1344,7 +1406,7 @@ def check_url(doc: Doc, ctx: Context, bank: dict[str, Doc], url: str, where: int
     ext = posixpath.splitext(target)[1]
     if not ext or path.endswith("/"):
         guess = next((c for c in (f"{target}.md", f"{target}/index.md") if c in files or c in bank), None)
-        doc.add("QB608", where, f"link {clean!r:.80} is a page URL, not a file",
+        doc.add("QB608", where, f"link {quote(clean)} is a page URL, not a file",
                 f"link to {posixpath.relpath(guess, posixpath.dirname(doc.docs_rel))}" if guess else None)
         return
     if ext == ".md":
@@ -1371,7 +1433,7 @@ def _check_raw_html_url(doc: Doc, ctx: Context, bank: dict[str, Doc], clean: str
     assert doc.docs_rel is not None
     target = posixpath.normpath(posixpath.join(_page_dir(doc.docs_rel), path))
     if target == ".." or target.startswith("../"):
-        doc.add("QB601", where, f"{clean!r:.80} points outside the site (raw HTML links are relative to the page's URL, "
+        doc.add("QB601", where, f"{quote(clean)} points outside the site (raw HTML links are relative to the page's URL, "
                 f"docs/{_page_dir(doc.docs_rel)}/)")
         return
     files = ctx.docs_files()
@@ -1381,13 +1443,13 @@ def _check_raw_html_url(doc: Doc, ctx: Context, bank: dict[str, Doc], clean: str
                     f"docs/{_page_dir(doc.docs_rel)}/)")
         return
     if path.endswith(".md"):
-        doc.add("QB608", where, f"raw HTML link {clean!r:.80} names a .md file, which MkDocs does not rewrite in HTML",
+        doc.add("QB608", where, f"raw HTML link {quote(clean)} names a .md file, which MkDocs does not rewrite in HTML",
                 "use a Markdown link [text](page.md), which MkDocs turns into the page's URL")
         return
     pages = {f"{target}.md", f"{target}/index.md"}
     if target in files or any(p in files or p in bank or p in ctx.generated for p in pages):
         return
-    doc.add("QB601", where, f"raw HTML link {clean!r:.80} leads to docs/{target}, which is neither a page nor a file "
+    doc.add("QB601", where, f"raw HTML link {quote(clean)} leads to docs/{target}, which is neither a page nor a file "
             f"(raw HTML is relative to the page's URL, docs/{_page_dir(doc.docs_rel)}/)")
 
 
@@ -1581,7 +1643,7 @@ def check_bank(docs: Sequence[Doc], ctx: Context) -> None:
                 if other == d.qid:
                     d.add("QB702", d.field_pos("distinct_from", i), "distinct_from names this question itself")
                 elif other not in by_id:
-                    d.add("QB702", d.field_pos("distinct_from", i), f"distinct_from names {other!r}, which is not in the bank")
+                    d.add("QB702", d.field_pos("distinct_from", i), f"distinct_from names {quote(other)}, which is not in the bank")
 
     phrases = _phrases(docs)
     group_of: dict[str, set[int]] = defaultdict(set)
@@ -1623,7 +1685,7 @@ def check_bank(docs: Sequence[Doc], ctx: Context) -> None:
         for mine, other in ((a, b), (b, a)):
             if mine.doc.selected:
                 mine.doc.add("QB701", mine.where,
-                             f"near-duplicate of {other.doc.qid or '?'} {other.text!r:.80} in {other.doc.rel} "
+                             f"near-duplicate of {other.doc.qid or '?'} {quote(other.text)} in {other.doc.rel} "
                              f"(similarity {score:.0f})",
                              f"answer {other.doc.rel} instead, or add `distinct_from: [{other.doc.qid}]` "
                              "if they really ask different things")

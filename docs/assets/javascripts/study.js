@@ -153,9 +153,10 @@
           byId[q.id] = q;
           q.tags.forEach(function (t) { tags[t] = 1; });
         });
-        var topics = {};
+        var topics = {}, tagLabel = {};
         doc.topics.forEach(function (t) { topics[t.id] = t; });
-        data = { questions: questions, byId: byId, topics: doc.topics, topicById: topics, tags: Object.keys(tags).sort(),
+        (doc.tags || []).forEach(function (t) { tagLabel[t.id] = t.label || t.id; });
+        data = { questions: questions, byId: byId, topics: doc.topics, topicById: topics, tags: Object.keys(tags).sort(), tagLabel: tagLabel,
           spec: cards.scheduler, html: html };
         warmFonts(html);
         return data;
@@ -338,7 +339,7 @@
         '<details class="qb-filters"' + (closed ? "" : " open") + "><summary>Filters</summary>" +
         '<div class="qb-filters__grid">' +
         '<label>Topic <select data-set="topic">' + options(d.topics.map(function (t) { return [t.id, t.title]; }), f.topic, "All topics") + "</select></label>" +
-        '<label>Tag <select data-set="tag">' + options(d.tags.map(function (t) { return [t, t]; }), f.tag, "All tags") + "</select></label>" +
+        '<label>Tag <select data-set="tag">' + options(d.tags.map(function (t) { return [t, d.tagLabel[t] || t]; }), f.tag, "All tags") + "</select></label>" +
         '<label>Difficulty <select data-set="difficulty">' + options([["easy", "Easy"], ["medium", "Medium"], ["hard", "Hard"]], f.difficulty, "Any difficulty") + "</select></label>" +
         '<label>Status <select data-set="status">' + options([["answered", "Answered"], ["unanswered", "Unanswered"], ["any", "Answered or not"]], f.status || "answered") + "</select></label>" +
         '<label>Cards <select data-set="mode">' + options([["due", "Due and new"], ["all", "All (practice)"]], f.mode || "due") + "</select></label>" +

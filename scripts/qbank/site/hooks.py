@@ -83,10 +83,13 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     STATE.related = related_questions(questions)
     STATE.math_errors = []
     STATE.search = SearchIndex(Vocabulary.load(root / "data"))
-    # One source of truth for tags: the vocabulary file feeds Material's tags plugin.
+    # One source of truth for tags: the vocabulary file feeds Material's tags plugin, and
+    # its labels the chips on question pages (overrides/partials/tags.html).
     tags_plugin = config.plugins.get("material/tags")
     if tags_plugin is not None:
         tags_plugin.config.tags_allowed = {t.id for t in taxonomy.tags}
+    config.extra["qb_tag_labels"] = {t.id: t.title for t in taxonomy.tags}
+    config.extra["qb_suggest_url"] = pages.suggest_url(config.repo_url or "")
     problems = notebook_pages.check(docs, questions)  # questions <-> notebooks link both ways
     if problems:
         raise PluginError("notebooks and questions disagree:\n" + "\n".join(problems))
@@ -148,6 +151,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     assert STATE.taxonomy is not None
     taxonomy, questions = STATE.taxonomy, STATE.questions
     topics = {t.id: t for t in taxonomy.topics}
+    tags = {t.id: t for t in taxonomy.tags}
 
     for f in files:  # only what validation allows under docs/ (also when it is skipped)
         if f.generated_by is None and Path(f.src_uri).suffix.lower() in SCRIPTABLE_FILES:
@@ -160,16 +164,16 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             raise PluginError(f"docs/{path} is generated at build time; delete the committed file")
         files.append(File.generated(config, path, content=content))
 
-    add("index.md", pages.home(questions, taxonomy, STATE.sources))
+    add("index.md", pages.home(questions, taxonomy, STATE.sources, pages.suggest_url(config.repo_url or "")))
     add("questions/index.md", pages.topics_index(taxonomy, questions))
     for topic in taxonomy.topics:
-        add(f"questions/{topic.id}/index.md", pages.topic_page(topic, [q for q in questions if q.topic == topic.id]))
+        add(f"questions/{topic.id}/index.md", pages.topic_page(topic, [q for q in questions if q.topic == topic.id], tags))
     add("tags/index.md", pages.tags_index(taxonomy, questions))
     for tag in taxonomy.tags:
         tagged = [q for q in questions if tag.id in q.tags]
         if tagged:
-            add(f"tags/{tag.id}.md", pages.tag_page(tag.id, tag.description, tagged, topics))
-    add("unanswered.md", pages.unanswered(questions, topics))
+            add(f"tags/{tag.id}.md", pages.tag_page(tag, tagged, topics))
+    add("unanswered.md", pages.unanswered(questions, topics, tags, pages.suggest_url(config.repo_url or "")))
     add("study.md", pages.study(questions, STUDY_SPEC))
     add("browse.md", pages.browse(questions, taxonomy))
     add("sources.md", pages.sources_page(STATE.sources, questions))
@@ -215,9 +219,8 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
                  "    The source's formula was garbled when it was scraped. It is shown as found; "
                  "please help fix it with **Improve this answer**.", ""]
     if q.status == "unanswered":
-        head += ['!!! question "No answer yet"', "",
-                 f"    Know the answer? [Answer this question]({page.edit_url or '#'}){{ .md-button .md-button--primary }} —"
-                 " it takes a few minutes and ends in a pull request.", ""]
+        head += pages.unanswered_notice(page.edit_url or "#")
+    page.meta["qb_topic_nav"] = pages.topic_nav(q, STATE.questions, topics.get(q.topic))
     tail = notebook_pages.try_it(q, Path(config.docs_dir))  # "Try it in a notebook"
     if q.aliases:
         tail += ["## Also asked as", "", *[f"- {pages.text(a)}" for a in q.aliases], ""]
@@ -228,11 +231,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         tail.append("")
     report = pages.issue_url(config.repo_url or "", q, page_url)
     edit = page.edit_url or "#"
-    tail += ['<div class="qb-actions" markdown>', "",
-             f"[Improve this answer]({edit}){{ .md-button }}"
-             + (f" [Answer this question]({edit}){{ .md-button }}" if q.status == "unanswered" else "")
-             + f' <a class="md-button" href="{pages.esc(report)}">Report a problem</a>',
-             "", "</div>", "",
+    tail += [*pages.question_actions(q, edit, report), "",
              f'<p class="qb-provenance">{pages.provenance(q, sources, "../../../", history)}</p>', ""]
     return "\n".join(head) + "\n" + body.rstrip() + "\n\n" + "\n".join(tail)
 
@@ -301,12 +300,13 @@ def _typeset(html: str, page: Page) -> str:
     if "arithmatex" not in html:
         return html
     rendered, errors = render_math(html, _renderer())
+    from qbank.validate import quote  # the author's text, not a Python repr
     for error in errors:
         line = None
         if page.file.abs_src_path and Path(page.file.abs_src_path).exists():
             line = find_tex_line(Path(page.file.abs_src_path).read_text(encoding="utf-8"), error.tex)
         where = f"docs/{page.file.src_uri}:{line or 1}"
-        STATE.math_errors.append(f"{where}: KaTeX cannot parse {error.tex!r}: {error.message}")
+        STATE.math_errors.append(f"{where}: KaTeX cannot parse {quote(error.tex)}: {error.message}")
     if errors:
         raise PluginError("\n".join(STATE.math_errors[-len(errors):])
                           + "\nhint: fix the formula (it must be valid KaTeX) and build again")

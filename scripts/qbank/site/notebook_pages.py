@@ -44,6 +44,7 @@ from urllib.parse import urlsplit
 
 from qbank.notebooks import NOTEBOOKS_DIR, NotebookInfo, check_links, notebook_info, notebook_paths
 from qbank.site.math import KatexError
+from qbank.validate import quote as _quote  # messages quote the author's text, not a Python repr
 
 __all__ = ["NotebookPageError", "check", "index_page", "is_notebook", "nav", "notebooks", "render", "try_it"]
 
@@ -200,7 +201,7 @@ def _typeset(html: str, renderer) -> tuple[str, list[str]]:  # noqa: ANN001 - Ka
         try:
             out = renderer.render(tex, display)
         except KatexError as exc:
-            errors.append(f"KaTeX cannot parse {tex!r}: {exc.message}")
+            errors.append(f"KaTeX cannot parse {_quote(tex)}: {exc.message}")
             return ("$$" if display else "$") + tex_escaped + ("$$" if display else "$")
         tag = "div" if block else "span"  # $$…$$ inside a sentence stays inside its <p>
         label = _esc(" ".join(tex.split()))
@@ -259,7 +260,7 @@ def render(html: str, page, config, files, renderer) -> str:  # noqa: ANN001 - M
         target = posixpath.normpath(posixpath.join(posixpath.dirname(src_uri), parts.path))
         file = files.get_file_from_path(target)
         if file is None:
-            problems.append(f"link to {href!r}: no such page (docs/{target})")
+            problems.append(f"link to {_quote(href)}: no such page (docs/{target})")
             return m.group(0)
         url = get_relative_url(file.url, page.file.url) + (f"#{parts.fragment}" if parts.fragment else "")
         return f'href="{_esc(url)}"'

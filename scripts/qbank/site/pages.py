@@ -13,7 +13,7 @@ from collections import Counter
 from urllib.parse import quote
 
 from ..bank import Question
-from ..classify import Taxonomy, Topic
+from ..classify import Tag, Taxonomy, Topic
 from ..source import Source
 
 DIFFICULTY_LABEL = {"easy": "Easy", "medium": "Medium", "hard": "Hard"}
@@ -58,24 +58,37 @@ def badges(q: Question, topic: Topic | None = None, link_topic: str | None = Non
     return " ".join(parts)
 
 
+def tag_chip(tag_id: str, prefix: str, tags: dict[str, Tag] | None = None) -> str:
+    """A tag as a reader sees it: its label, linked to its page, its meaning on hover."""
+    tag = (tags or {}).get(tag_id)
+    label = tag.title if tag else tag_id
+    hint = f' title="{esc(tag.description)}"' if tag else ""
+    return f'<a class="qb-tag" href="{prefix}tags/{esc(tag_id)}/"{hint}>{text(label)}</a>'
+
+
 def question_list(questions: list[Question], prefix: str, topics: dict[str, Topic] | None = None,
-                  show_tags: bool = True) -> str:
+                  show_tags: bool = True, tags: dict[str, Tag] | None = None) -> str:
     """A list of questions with badges; ``prefix`` turns a bank path into a relative link."""
     if not questions:
         return "_None at the moment._\n"
     items = []
     for q in questions:
         topic = topics.get(q.topic) if topics else None
-        tags = ""
+        chips = ""
         if show_tags and q.tags:
-            tags = " " + " ".join(f'<a class="qb-tag" href="{prefix}tags/{esc(t)}/">{text(t)}</a>' for t in q.tags)
+            chips = " " + " ".join(tag_chip(t, prefix, tags) for t in q.tags)
         items.append(f'<li><a href="{prefix}{esc(q.url)}">{text(q.title)}</a><br>'
-                     f'{badges(q, topic)}{tags}</li>')
+                     f'{badges(q, topic)}{chips}</li>')
     # Raw HTML (no `markdown` attribute): nothing in a title is ever read as Markdown.
     return '<ul class="qb-list">\n' + "\n".join(items) + "\n</ul>\n"
 
 
-def home(questions: list[Question], taxonomy: Taxonomy, sources: list[Source]) -> str:
+def suggest_url(repo_url: str) -> str:
+    """The repository's "Suggest a question" issue form (.github/ISSUE_TEMPLATE/suggest-question.yml)."""
+    return f"{repo_url.rstrip('/')}/issues/new?template=suggest-question.yml" if repo_url else ""
+
+
+def home(questions: list[Question], taxonomy: Taxonomy, sources: list[Source], suggest: str = "") -> str:
     answered = sum(q.status == "answered" for q in questions)
     reviewed = sum(bool(q.reviewed) for q in questions)
     per_topic = Counter(q.topic for q in questions)
@@ -127,13 +140,19 @@ typeset, and every page is one click away from a fix.
 Every question page has **Improve this answer** (edit the Markdown file on GitHub) and
 **Report a problem** links. {_help_wanted(len(questions) - answered)}
 Browse by [tag](tags/index.md) or read where the questions [come from](sources.md).
-"""
+{_suggest_button(suggest)}"""
+
+
+def _suggest_button(url: str) -> str:
+    if not url:
+        return ""
+    return (f'\n<p class="qb-suggest"><a class="md-button" href="{esc(url)}">Suggest a question</a>\n'
+            "<span>an interview question the bank does not have yet, with or without an answer</span></p>\n")
 
 
 def _help_wanted(unanswered_count: int) -> str:
     if not unanswered_count:
-        return ("Every question has an answer; [suggest a new question](unanswered.md) or improve an "
-                "answer you would explain differently.")
+        return "Every question has an answer; improve one you would explain differently, or suggest a new question."
     return (f"{unanswered_count} question{'s' if unanswered_count != 1 else ''} still "
             "[need an answer](unanswered.md) — pick one, write a few paragraphs, open a pull request.")
 
@@ -216,13 +235,13 @@ them. The address keeps the filters: bookmark or share it.
 """
 
 
-def topic_page(topic: Topic, questions: list[Question]) -> str:
+def topic_page(topic: Topic, questions: list[Question], tags: dict[str, Tag] | None = None) -> str:
     counts = Counter(q.status for q in questions)
     by_difficulty = {d: [q for q in questions if q.difficulty == d] for d in ("easy", "medium", "hard")}
     sections = []
     for d, qs in by_difficulty.items():
         if qs:
-            sections.append(f"## {DIFFICULTY_LABEL[d]}\n\n" + question_list(qs, "../../"))
+            sections.append(f"## {DIFFICULTY_LABEL[d]}\n\n" + question_list(qs, "../../", tags=tags))
     return f"""---
 title: {meta(topic.title)}
 description: {meta(f"{topic.description} {len(questions)} interview questions with answers.")}
@@ -254,38 +273,56 @@ title: All topics
 
 
 def tags_index(taxonomy: Taxonomy, questions: list[Question]) -> str:
+    """Every tag in use as a compact chip with its count, grouped under its topic."""
     per_tag = Counter(t for q in questions for t in q.tags)
-    rows = "\n".join(f"| [`{t.id}`]({t.id}.md) | {text(t.description)} | {per_tag.get(t.id, 0)} |"
-                     for t in sorted(taxonomy.tags, key=lambda t: t.id) if per_tag.get(t.id))
+    used = [t for t in taxonomy.tags if per_tag.get(t.id)]
+    groups: dict[str, list[Tag]] = {}
+    for tag in used:
+        groups.setdefault(tag.topic or "", []).append(tag)
+    sections = []
+    for topic in [*taxonomy.topics, None]:
+        members = sorted(groups.get(topic.id if topic else "", []), key=lambda t: t.title.lower())
+        if not members:
+            continue
+        heading = text(topic.title) if topic else "Other"
+        anchor = topic.id if topic else "other"
+        chips = "\n".join(
+            f'<li><a href="{esc(t.id)}/" title="{esc(t.description)}">{text(t.title)}'
+            f' <span class="qb-tag-count" aria-label="{per_tag[t.id]} questions">{per_tag[t.id]}</span></a></li>'
+            for t in members)
+        sections.append(f'## {heading} {{ #{anchor} }}\n\n<ul class="qb-tag-cloud">\n{chips}\n</ul>\n')
     return f"""---
 title: Tags
-description: Every tag in the question bank with the questions that carry it.
+description: {meta(f"The {len(used)} tags of the question bank by topic, each with the number of questions that carry it.")}
 ---
 
 # Tags
 
-Each tag has its own page with the questions that carry it.
+{len(used)} tags, grouped by topic. A tag links to its questions; the number says how many
+there are, and hovering a tag shows what it covers.
 
-| Tag | Meaning | Questions |
-|---|---|--:|
-{rows}
-"""
+{chr(10).join(sections)}"""
 
 
-def tag_page(tag_id: str, description: str, questions: list[Question], topics: dict[str, Topic]) -> str:
+def tag_page(tag: Tag, questions: list[Question], topics: dict[str, Topic], tags: dict[str, Tag] | None = None) -> str:
+    topic = topics.get(tag.topic or "")
+    where = f' in <a href="../../questions/{esc(topic.id)}/">{text(topic.title)}</a>' if topic else ""
     return f"""---
-title: {meta(f"Tag: {tag_id}")}
-description: {meta(f"{description} — {len(questions)} interview questions.")}
+title: {meta(f"Tag: {tag.title}")}
+description: {meta(f"{tag.description} — {len(questions)} interview questions.")}
 ---
 
-# Tag: <code>{text(tag_id)}</code>
+# {text(tag.title)}
 
-{text(description)}
+<p class="qb-tag-meta">Tag{where} · {len(questions)} question{"s" if len(questions) != 1 else ""} · <a href="../">all tags</a></p>
+
+{text(tag.description)}
 
 {question_list(questions, "../../", topics, show_tags=False)}"""
 
 
-def unanswered(questions: list[Question], topics: dict[str, Topic]) -> str:
+def unanswered(questions: list[Question], topics: dict[str, Topic], tags: dict[str, Tag] | None = None,
+               suggest: str = "") -> str:
     open_qs = [q for q in questions if q.status == "unanswered"]
     return f"""---
 title: Unanswered questions
@@ -295,8 +332,8 @@ description: Interview questions in the bank that still need an answer. Pick one
 # Unanswered questions
 
 {_unanswered_intro(len(open_qs))}
-
-{question_list(open_qs, "../", topics) if open_qs else ""}"""
+{_suggest_button(suggest)}
+{question_list(open_qs, "../", topics, tags=tags) if open_qs else ""}"""
 
 
 def _unanswered_intro(count: int) -> str:
@@ -383,6 +420,38 @@ as stated in `CONTRIBUTING.md`.
 """
 
 
+def unanswered_notice(edit_url: str) -> list[str]:
+    """The one call to action of an unanswered question, styled as a gap (a warning, not a success)."""
+    return ['!!! warning qb-gap "No answer yet"', "",
+            "    Nobody has answered this question here yet. Know it? "
+            f"[Write the first answer]({edit_url}){{ .md-button .md-button--primary }}",
+            "", "    You edit this one Markdown file on GitHub: add a section headed "
+            "`## Answer (source: community)`, set `status: answered`, and open a pull request.", ""]
+
+
+def question_actions(q: Question, edit_url: str, report_url: str) -> list[str]:
+    """The buttons at the foot of a question: an unanswered one has its call to action at the top."""
+    improve = f"[Improve this answer]({edit_url}){{ .md-button }} " if q.status == "answered" else ""
+    return ['<div class="qb-actions" markdown>', "",
+            f'{improve}<a class="md-button" href="{esc(report_url)}">Report a problem</a>', "", "</div>"]
+
+
+TOPIC_NAV_MAX = 40  # a topic of thousands of questions lists the 40 around the current one
+
+
+def topic_nav(q: Question, questions: list[Question], topic: Topic | None) -> dict | None:
+    """The left column of a question page: its topic's questions in the topic page's order."""
+    if topic is None:
+        return None
+    rank = {"easy": 0, "medium": 1, "hard": 2}
+    same = sorted((x for x in questions if x.topic == q.topic), key=lambda x: rank.get(x.difficulty, 3))
+    at = next((i for i, x in enumerate(same) if x.id == q.id), 0)
+    start = max(0, min(at - TOPIC_NAV_MAX // 2, len(same) - TOPIC_NAV_MAX))
+    shown = same[start:start + TOPIC_NAV_MAX]
+    return {"title": topic.title, "url": f"questions/{topic.id}/", "count": len(same), "more": len(shown) < len(same),
+            "items": [{"title": x.title, "url": x.url, "current": x.id == q.id} for x in shown]}
+
+
 KIND_TEXT = {
     "source": "quoted from the source",
     "edited": "the source's text, edited by the project",
@@ -423,8 +492,10 @@ def provenance(q: Question, sources: dict[str, Source], prefix: str, history: st
     for o in q.origins:
         src = sources.get(o.source)
         name = text(src.title) if src else esc(o.source)
+        original = (src.url or src.repository) if src else None
+        where = f'<a href="{esc(original)}">original</a>, ' if original and original.startswith("https://") else ""
         asked.append(f'<a href="{prefix}sources/#{esc(o.source)}">{name}</a>'
-                     f' <span class="qb-seed-line">(seed line {o.line})</span>')
+                     f' <span class="qb-seed-line">({where}line {o.line} of our copy)</span>')
     parts.append(("asked in " + "; ".join(asked)) if asked else "added by a contributor")
     if q.reviewed:
         parts.append(f'last reviewed <time datetime="{esc(q.reviewed)}">{text(format_date(q.reviewed))}</time>')
