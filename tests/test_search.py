@@ -88,7 +88,7 @@ def test_index_is_deterministic_and_every_url_can_be_rebuilt(vocab: Vocabulary, 
         assert doc[0] == q.title
         slug = doc[1] or page_slug(doc[0])  # what search.js does
         assert f"questions/{topics[doc[2]]}/{slug}/" == q.url
-        assert [data["tags"][t] for t in doc[5]] == list(q.tags)
+        assert [data["tags"][t][0] for t in doc[5]] == list(q.tags)
     assert docs[len(questions)][1] == "sources/"
     assert all(len(k) == len("search/terms/xx.json") for k in first if k != INDEX_FILE)
 

@@ -120,14 +120,14 @@ def test_a_typo_says_what_was_searched_instead(page, site_server: str) -> None:
 def test_results_show_labels_and_whole_tag_chips(page, site_server: str) -> None:
     _open(page, site_server)
     _search(page, "batch")
-    item = page.locator(".md-search-result__item", has=page.locator(".qb-tag", has_text="batch-norm")).first
+    item = page.locator(".md-search-result__item", has=page.locator(".qb-tag", has_text="Batch normalization")).first
     text = item.inner_text()
     assert re.search(r"Topic: Normalization\s+Difficulty: (Easy|Medium|Hard)\s+Status: (Answered|Unanswered)", text), text
     assert "NormalizationMedium" not in text.replace(" ", "") or "Topic:" in text
     labels = item.locator(".qb-result-labels .qb-badge")
     assert labels.count() == 3
     chips = item.locator(".qb-tag").all_inner_texts()
-    assert "batch-norm" in chips, chips
+    assert "Batch normalization" in chips and "batch-norm" not in chips, chips  # the label, never the id
     assert item.locator(".qb-tag mark, .qb-result-labels mark").count() == 0, "highlighting split a chip or label"
     assert item.locator(".qb-result-title mark").count() >= 1, "the title should show the matched word"
 
@@ -220,6 +220,9 @@ def test_browse_filters_search_within_and_keep_the_state_in_the_address(page, si
     expected = sorted(q["url"] for q in qs if tag in q["tags"] and q["difficulty"] == "easy")
     hrefs = results.locator("a").evaluate_all("links => links.map(a => a.href)")
     assert sorted(site_path(site_server, h).split("?")[0] for h in hrefs) == expected
+    # the tag filter names tags by their labels (the value stays the id, as in the address)
+    option = page.locator('#qb-browse-tag option[value="batch-norm"]').inner_text()
+    assert option.startswith("Batch normalization ("), option
 
 
 def test_browse_page_has_a_plain_fallback_and_no_controls_in_its_html(built_site) -> None:

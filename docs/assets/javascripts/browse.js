@@ -51,7 +51,7 @@
     index.items.forEach(function (it) { if (it.topic >= 0) it.tags.forEach(function (t) { counts[t] = (counts[t] || 0) + 1; }); });
     var controls = {
       topic: select("topic", "Topic", index.topics.map(function (t) { return [t[0], t[1]]; })),
-      tag: select("tag", "Tag", index.tags.map(function (t, k) { return [t, t + " (" + (counts[k] || 0) + ")"]; })),
+      tag: select("tag", "Tag", index.tags.map(function (t, k) { return [t[0], t[1] + " (" + (counts[k] || 0) + ")"]; })),
       difficulty: select("difficulty", "Difficulty", [["easy", "Easy"], ["medium", "Medium"], ["hard", "Hard"]]),
       status: select("status", "Status", [["answered", "Answered"], ["unanswered", "Unanswered"]])
     };

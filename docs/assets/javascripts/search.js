@@ -114,7 +114,9 @@
     }
     function stems(text) { return words(text).map(term).filter(Boolean); }
     var topicStems = data.topics.map(function (t) { return stems(t[1]); });
-    var tagStems = data.tags.map(function (t) { return stems(t); });
+    var tagStems = data.tags.map(function (t) {  // the id's words and the label's, each once
+      return stems(t[0] + " " + t[1]).filter(function (s, k, all) { return all.indexOf(s) === k; });
+    });
     var c = data.docs;  // columns: title, path, topic, difficulty, status, tags, aliases, synonyms
     function one(title, i) {
       var item = new Item(i, title, c.path[i], c.topic[i], c.difficulty[i], c.status[i], c.tags[i], c.aliases[i]);
@@ -277,7 +279,7 @@
   }
   function filter(f) {
     var topic = f.topic ? index.topics.findIndex(function (t) { return t[0] === f.topic; }) : null;
-    var tag = f.tag ? index.tags.indexOf(f.tag) : null;
+    var tag = f.tag ? index.tags.findIndex(function (t) { return t[0] === f.tag; }) : null;
     var diff = f.difficulty ? index.difficulties.indexOf(f.difficulty) : null;
     var status = f.status ? (f.status === "answered" ? 1 : 0) : null;
     var any = topic !== null || tag !== null || diff !== null || status !== null;
@@ -326,7 +328,7 @@
     if (item.tags.length) {
       var tags = el("p", "qb-result-tags");
       tags.appendChild(el("span", "qb-sr", "Tags: "));
-      item.tags.forEach(function (t, k) { if (k) tags.appendChild(document.createTextNode(" ")); tags.appendChild(el("span", "qb-tag", index.tags[t])); });
+      item.tags.forEach(function (t, k) { if (k) tags.appendChild(document.createTextNode(" ")); tags.appendChild(el("span", "qb-tag", index.tags[t][1])); });
       frag.appendChild(tags);
     }
     var alias = ws.length && item.aliases.find(function (a) {

@@ -57,6 +57,14 @@ class PageDoc:
     text: str = ""
 
 
+def _tag_label(taxonomy: Taxonomy, tag_id: str) -> str:
+    """The tag's name on the site; a tag outside the vocabulary (validation reports it) keeps its id."""
+    try:
+        return taxonomy.tag(tag_id).title
+    except KeyError:
+        return tag_id
+
+
 @dataclass
 class SearchIndex:
     """Collects the build's pages; :meth:`files` turns them into the index files."""
@@ -103,7 +111,7 @@ class SearchIndex:
         out[INDEX_FILE] = _dumps({
             "version": 1,
             "topics": [[t.id, t.title] for t in taxonomy.topics],
-            "tags": tags,
+            "tags": [[t, _tag_label(taxonomy, t)] for t in tags],  # [id, label], like topics
             "difficulties": list(DIFFICULTIES),
             "spelling": [list(p) for p in vocab.spelling.pairs],
             "stopwords": list(STOPWORDS),
