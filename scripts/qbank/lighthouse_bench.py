@@ -135,7 +135,6 @@ def measure(site_dir: Path, pages: dict[str, str], *, palettes: tuple[str, ...] 
                     for key in ok[0]["metrics"]:
                         vals = [r["metrics"][key] for r in ok if r["metrics"].get(key) is not None]
                         perf[key] = statistics.median(vals) if vals else None
-                    perf["failing"] = ok[len(ok) // 2]["failing"].get("performance", [])
                 else:
                     perf["error"] = runs[0]["error"]
                 results["performance"][kind] = perf
@@ -190,9 +189,6 @@ def report(results: dict) -> str:
             lines.append(f"| {kind} | **{e['median']:.0f}** | {', '.join(str(r) for r in e['runs'])} | "
                          f"{ms('first-contentful-paint')} | {ms('largest-contentful-paint')} | "
                          f"{ms('total-blocking-time')} | {cls} |")
-        for kind, e in perf.items():
-            for a in e.get("failing", []):
-                lines.append(f"- {kind}: `{a['id']}` {a['title']}")
     return "\n".join(lines) + "\n"
 
 
