@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, PageLog, guarded_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -70,14 +70,16 @@ def _format(violations: list[dict]) -> str:
     return "\n".join(f"- {v['id']} ({v['impact']}): {v['help']}\n    " + "\n    ".join(v["nodes"]) for v in violations)
 
 
-@pytest.mark.parametrize("palette", list(PALETTES))
-@pytest.mark.parametrize("kind", KINDS)
-def test_axe_finds_no_wcag_a_or_aa_violation(page, site_server: str, page_paths: dict[str, str], kind: str,
-                                            palette: str) -> None:
-    if not AXE.is_file():
-        pytest.fail(f"{AXE} is missing: run `make setup` (npm ci installs the pinned axe-core)")
+def _choose_palette(page, site_server: str, palette: str) -> None:
+    """Store the reader's palette choice as Material does, before any page script runs."""
     key = urlsplit(site_server).path + ".__palette"  # Material's __md_set("__palette"): scope path + key
     page.context.add_init_script(f"localStorage.setItem({json.dumps(key)}, {json.dumps(json.dumps(PALETTES[palette]))})")
+
+
+def _check_page(page, site_server: str, page_paths: dict[str, str], kind: str, palette: str, where: str) -> None:
+    if not AXE.is_file():
+        pytest.fail(f"{AXE} is missing: run `make setup` (npm ci installs the pinned axe-core)")
+    _choose_palette(page, site_server, palette)
     response = page.goto(site_server + page_paths[kind])
     assert response is not None and response.ok
     page.wait_for_load_state("networkidle")
@@ -89,14 +91,30 @@ def test_axe_finds_no_wcag_a_or_aa_violation(page, site_server: str, page_paths:
         page.wait_for_selector("#qb-study[data-ready]", timeout=20_000)
     page.evaluate(SETTLE)
     violations = _violations(page)
-    assert not violations, f"/{page_paths[kind]} ({palette}): axe found\n{_format(violations)}"
+    assert not violations, f"/{page_paths[kind]} ({palette}, {where}): axe found\n{_format(violations)}"
+
+
+@pytest.mark.parametrize("palette", list(PALETTES))
+@pytest.mark.parametrize("kind", KINDS)
+def test_axe_finds_no_wcag_a_or_aa_violation(page, site_server: str, page_paths: dict[str, str], kind: str,
+                                            palette: str) -> None:
+    _check_page(page, site_server, page_paths, kind, palette, "1280 px")
+
+
+@pytest.mark.parametrize("palette", list(PALETTES))
+@pytest.mark.parametrize("kind", ("home", "math", "study"))
+def test_axe_on_a_phone(browser, page_log: PageLog, site_server: str, page_paths: dict[str, str], kind: str,
+                        palette: str) -> None:
+    """The phone layout (drawer navigation, no tabs, stacked study controls) as well."""
+    with guarded_page(browser, page_log, viewport={"width": 375, "height": 812}, is_mobile=True,
+                      has_touch=True) as phone:
+        _check_page(phone, site_server, page_paths, kind, palette, "375 px phone")
 
 
 @pytest.mark.parametrize("palette", list(PALETTES))
 def test_axe_search_dialog_with_results(page, site_server: str, page_paths: dict[str, str], palette: str) -> None:
     """The open search dialog, with results, labels and tag chips, is checked too."""
-    key = urlsplit(site_server).path + ".__palette"
-    page.context.add_init_script(f"localStorage.setItem({json.dumps(key)}, {json.dumps(json.dumps(PALETTES[palette]))})")
+    _choose_palette(page, site_server, palette)
     page.goto(site_server + page_paths["math"])
     page.wait_for_load_state("networkidle")
     page.keyboard.press("/")
