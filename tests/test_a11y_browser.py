@@ -31,7 +31,8 @@ PALETTES = {
     "dark": {"index": 2, "color": {"media": "(prefers-color-scheme: dark)", "scheme": "slate",
                                    "primary": "indigo", "accent": "indigo"}},
 }
-KINDS = ("home", "topic", "math", "mermaid", "tags", "unanswered", "study", "notebook")
+KINDS = ("home", "topic", "math", "mermaid", "tags", "unanswered", "study", "notebook",  # issue 14's list
+         "tag", "browse", "sources")
 SETTLE = """async () => {
   for (let i = 0; i < 20; i++) {
     const running = document.getAnimations();
@@ -58,7 +59,8 @@ def page_paths(questions_json: dict) -> dict[str, str]:
     assert notebooks, "no notebook in docs/notebooks"
     notebook = "attention" if "attention" in notebooks else notebooks[0]
     return {"home": "", "topic": f"questions/{math['topic']}/", "math": math["url"], "mermaid": mermaid["url"],
-            "tags": "tags/", "unanswered": "unanswered/", "study": "study/", "notebook": f"notebooks/{notebook}/"}
+            "tags": "tags/", "unanswered": "unanswered/", "study": "study/", "notebook": f"notebooks/{notebook}/",
+            "tag": f"tags/{sorted(math['tags'])[0]}/", "browse": "browse/?q=batch&status=answered", "sources": "sources/"}
 
 
 def _violations(page) -> list[dict]:
