@@ -10,6 +10,7 @@ one worker, so the browser starts once.
 
 from __future__ import annotations
 
+import gzip
 import re
 from pathlib import Path
 
@@ -31,6 +32,7 @@ OPEN_SHADOW = """(() => {
     return root;
   };
 })();"""
+MERMAID_ESM = "assets/vendor/mermaid/mermaid.esm.min.mjs"
 HAS_MERMAID_SVG = """() => [...document.querySelectorAll(".mermaid")]
   .some(el => el.shadowRoot && el.shadowRoot.querySelector("svg"))"""
 
@@ -160,7 +162,7 @@ def test_mermaid_diagram_renders_from_the_local_copy_only_when_needed(page, page
     page.context.add_init_script(OPEN_SHADOW)
     _open(page, site_server)
     page.wait_for_timeout(300)
-    assert not page_log.requested("mermaid.min.js"), "the home page fetched mermaid"
+    assert not page_log.requested("vendor/mermaid/"), "the home page fetched mermaid"
 
     _open(page, site_server + mermaid_q["url"])
     page.wait_for_function(HAS_MERMAID_SVG, timeout=20_000)
@@ -171,10 +173,68 @@ def test_mermaid_diagram_renders_from_the_local_copy_only_when_needed(page, page
     for label in ("Logits", "Soft targets", "Hard targets"):
         assert label in labels, f"diagram lacks {label!r}: {labels!r}"
     assert page.locator(".mermaid svg").first.bounding_box()["height"] > 20
-    fetched = page_log.requested("mermaid.min.js")
-    assert fetched, "mermaid.min.js was never requested"
-    assert set(fetched) == {site_server + "assets/vendor/mermaid/mermaid.min.js"}, fetched
+    fetched = page_log.requested("vendor/mermaid/")
+    assert site_server + MERMAID_ESM in fetched, f"{MERMAID_ESM} was never requested: {fetched}"
+    assert all(u.startswith(site_server + "assets/vendor/mermaid/") and u.endswith(".mjs") for u in fetched), fetched
+    assert any("flowDiagram" in u for u in fetched), "the flowchart's own chunk was not loaded"
+    assert not any(re.search(r"/(sequence|gantt|class|pie|er|gitGraph)Diagram-", u) for u in fetched), \
+        "chunks of diagram types the page does not use were fetched"
     assert "graph LR" not in _body_text(page), "the diagram source is visible as text"
+
+
+MERMAID_EDGE_COLOUR = """() => {
+  const host = [...document.querySelectorAll('.mermaid')].find(el => el.shadowRoot && el.shadowRoot.querySelector('svg'));
+  const path = host && host.shadowRoot.querySelector('.flowchart-link, .edgePath .path');
+  return path ? getComputedStyle(path).stroke : null;
+}"""
+DIAGRAM_PAGE_BUDGET = 400 * 1024  # issue 12: a page with one flowchart, first visit, text gzip -6
+
+
+def test_mermaid_after_instant_navigation_follows_the_palette_and_stays_light(
+        browser, page, page_log: PageLog, site_server: str, mermaid_q: dict) -> None:
+    """The diagram renders when reached by Material's instant navigation (no page load), its
+    colours follow the palette switch, and the first visit of its page stays within 400 KiB."""
+    page.context.add_init_script(OPEN_SHADOW)
+    sizes: dict[str, int] = {}
+
+    def on_response(response) -> None:
+        try:
+            body = response.body()
+        except Exception:  # noqa: BLE001 - redirects, aborted requests have no body
+            return
+        ctype = response.headers.get("content-type", "")
+        compressible = re.search(r"text/|javascript|json|xml|svg|css", ctype)
+        sizes[response.url] = len(gzip.compress(body, 6)) if compressible else len(body)
+
+    page.on("response", on_response)
+    _open(page, site_server + _topic_url(mermaid_q))
+    page.evaluate("() => { window.__qbSameDocument = true; }")
+    slug = mermaid_q["url"].rstrip("/").rsplit("/", 1)[-1]
+    page.locator(f'article.md-content__inner a[href$="{slug}/"]').first.click()
+    page.wait_for_url(re.compile(re.escape(mermaid_q["url"]) + "$"))
+    wait_for_title(page, mermaid_q["title"])
+    page.wait_for_function(HAS_MERMAID_SVG, timeout=20_000)
+    assert page.evaluate("() => window.__qbSameDocument === true"), "the click did a full page load"
+    light = page.evaluate(MERMAID_EDGE_COLOUR)
+    assert light, "no flowchart edge in the diagram"
+    _switch_to_slate(page)
+    page.evaluate(SETTLE_ANIMATIONS)
+    dark = page.evaluate(MERMAID_EDGE_COLOUR)
+    assert dark and dark != light, f"the diagram's edges kept their colour in the dark palette: {light} / {dark}"
+
+    # First visit of the diagram page alone, in a fresh context (empty cache).
+    with guarded_page(browser, page_log) as fresh:
+        fresh.context.add_init_script(OPEN_SHADOW)
+        sizes.clear()
+        fresh.on("response", on_response)
+        _open(fresh, site_server + mermaid_q["url"])
+        fresh.wait_for_function(HAS_MERMAID_SVG, timeout=20_000)
+        fresh.wait_for_load_state("networkidle")
+        total = sum(sizes.values())
+        biggest = sorted(sizes.items(), key=lambda kv: -kv[1])[:5]
+        assert total <= DIAGRAM_PAGE_BUDGET, (
+            f"the diagram page transfers {total / 1024:.1f} KiB (budget 400 KiB); largest: "
+            + ", ".join(f"{u.removeprefix(site_server)} {n / 1024:.1f} KiB" for u, n in biggest))
 
 
 # -- 4. tags ----------------------------------------------------------------------------

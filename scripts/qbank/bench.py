@@ -1,7 +1,7 @@
 """Benchmark of the import pipeline and the site build: ``python -m qbank.bench``.
 
-Two parts, each runnable alone with ``--only pipeline|site``; ``--quick`` is a fast smoke run
-with small sizes.  Results are printed as Markdown tables and written to
+Three parts, each runnable alone with ``--only pipeline|site|lighthouse``; ``--quick`` is a fast
+smoke run with small sizes.  Results are printed as Markdown tables and written to
 ``bench-results.json`` in the current directory.
 
 * **pipeline**: a deterministic synthetic generator (:func:`generate_records`) makes
@@ -15,6 +15,10 @@ with small sizes.  Results are printed as Markdown tables and written to
 * **site**: ``mkdocs build --strict`` of the real site and of synthetic banks (in a temp
   dir, written with :func:`qbank.bank.render`), then bytes a browser transfers (gzip -6)
   and the DOM size, measured in headless Debian chromium through Playwright.
+* **lighthouse**: a strict build of the real site, served with gzip, and the pinned Lighthouse
+  CLI (npm devDependency) with Debian's chromium on each page kind, light and dark palette:
+  accessibility, best practices, SEO; and mobile performance, median of 3 (not with
+  ``--quick``). See :mod:`qbank.lighthouse_bench`.
 
 Nothing here edits the repository: every build goes to a temporary directory.
 """
@@ -73,6 +77,10 @@ GOAL_MATH_PAGE_BYTES = 150 * 1024  # issue 12: on the real bank and at 10,000 qu
 GOAL_FIRST_RESULT_MS = 1500.0  # first keystroke -> first result, 10,000 questions, slow 4G + 4x CPU
 GOAL_LATER_KEY_MS = 100.0
 GOAL_MATH_PAGE_DOM = 800
+GOAL_DIAGRAM_PAGE_BYTES = 400 * 1024  # issue 12: a page with one flowchart
+GOAL_LIGHTHOUSE = 100  # issue 14: accessibility, best practices, SEO on every page kind, both palettes
+GOAL_MOBILE_PERFORMANCE = 99  # issue 12: median of 3
+LIGHTHOUSE_PERFORMANCE_RUNS = 3
 RSS_LIMIT = 10 * 1024**3  # a measured child above this is killed (shared box)
 # "Near-linear": time grows at most like n^1.15 (x14.1 for x10 more input).
 LINEAR_EXPONENT = 1.15
@@ -1350,6 +1358,24 @@ def bench_site(sizes: tuple[int, ...], seed: int, timeout: float, log: Callable[
     return out
 
 
+def bench_lighthouse(timeout: float, log, performance_runs: int = LIGHTHOUSE_PERFORMANCE_RUNS) -> dict:
+    """Lighthouse on a fresh strict build of the real site (see :mod:`qbank.lighthouse_bench`)."""
+    from . import lighthouse_bench
+
+    with tempfile.TemporaryDirectory(prefix="qbank-bench-lh-") as tmp:
+        site = Path(tmp) / "site"
+        log("lighthouse: mkdocs build --strict of the real site")
+        build = _mkdocs_build(REPO / "mkdocs.yml", site, timeout)
+        if not build["ok"]:
+            return {"error": "build failed: " + (build["error"] or "")[-300:]}
+        pages = lighthouse_bench.page_paths()
+        out = lighthouse_bench.measure(site, pages, performance_runs=performance_runs, log=log)
+    versions = {run.get("lighthouse") for *_, run in lighthouse_bench.runs(out)}
+    out["lighthouse_version"] = ", ".join(sorted(v for v in versions if v))
+    out["command"] = "python -m qbank.bench --only lighthouse"
+    return out
+
+
 # =============================================================================
 # Report
 # =============================================================================
@@ -1445,12 +1471,35 @@ def goals(results: dict) -> list[dict]:
             add(f"search, {s['bank']}: later keystrokes (median / p90 / max)",
                 f"{s['later_median_ms']:.0f} / {s['later_p90_ms']:.0f} / {s['later_max_ms']:.0f} ms",
                 f"≤ {GOAL_LATER_KEY_MS:.0f} ms", s["later_median_ms"] <= GOAL_LATER_KEY_MS if big else None)
+        diagram = (site.get("pages") or {}).get("mermaid")
+        if diagram:
+            add("question page with a mermaid flowchart: transferred (gzip -6)", _fmt_bytes(diagram["transferred_bytes"]),
+                "≤ 400 KiB", diagram["transferred_bytes"] <= GOAL_DIAGRAM_PAGE_BYTES)
         for name, p in (site.get("pages") or {}).items():
             if name.startswith("math ("):
                 add(f"{name} (same kind of page, bigger bank)", f"{_fmt_bytes(p['transferred_bytes'])}, "
                     f"{p['dom_nodes']} nodes", "≤ 150 KiB, ≤ 800 nodes", None)
                 rows[-1]["status"] = "info: " + ("within" if p["transferred_bytes"] <= GOAL_MATH_PAGE_BYTES
                                                   and p["dom_nodes"] <= GOAL_MATH_PAGE_DOM else "over") + " budget"
+    lh = results.get("lighthouse")
+    if lh:
+        if "error" in lh:
+            add("Lighthouse", lh["error"], "measured", False)
+        else:
+            from .lighthouse_bench import runs as lighthouse_runs
+
+            all_runs = list(lighthouse_runs(lh))
+            errors = [f"{k} {f} {p} error" for k, f, p, run in all_runs if "error" in run]
+            for cat in ("accessibility", "best-practices", "seo"):
+                below = [f"{k} {f} {p} {run['scores'].get(cat)}" for k, f, p, run in all_runs
+                         if "scores" in run and (run["scores"].get(cat) or 0) < GOAL_LIGHTHOUSE]
+                ok = bool(all_runs) and not below and not errors
+                add(f"Lighthouse {cat}, {len(all_runs)} runs (page × form factor × palette)",
+                    "all 100" if ok else ", ".join(below + errors) or "not run", "100 everywhere", ok)
+            for kind, e in (lh.get("performance") or {}).items():
+                if "median" in e:
+                    add(f"Lighthouse mobile performance, {kind} (median of {len(e['runs'])})", f"{e['median']:.0f}",
+                        f"≥ {GOAL_MOBILE_PERFORMANCE}", e["median"] >= GOAL_MOBILE_PERFORMANCE)
     return rows
 
 
@@ -1606,6 +1655,13 @@ def report(results: dict) -> str:
                 out.append(f"\nSearch measurement failed on the {s['bank']} site: {s['error']}")
         if site.get("pages_missing"):
             out.append(f"\nPages not found in the bank: {', '.join(site['pages_missing'])}")
+    lh = results.get("lighthouse")
+    if lh:
+        from . import lighthouse_bench
+
+        out.append(f"\n## Lighthouse {lh.get('lighthouse_version', '')} (Debian chromium, gzip server; "
+                   "dark = `--force-dark-mode`)\n")
+        out.append(lh["error"] if "error" in lh else lighthouse_bench.report(lh))
     out.append("\n## Goals\n")
     out.append(_table(["goal", "measured", "target", "status"],
                       [[g["goal"], g["measured"], g["target"], g["status"]] for g in results["goals"]]))
@@ -1615,7 +1671,7 @@ def report(results: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m qbank.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run in a couple of minutes")
-    parser.add_argument("--only", choices=("pipeline", "site"), help="run one part only")
+    parser.add_argument("--only", choices=("pipeline", "site", "lighthouse"), help="run one part only")
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--timeout", type=float, default=900.0, help="per measured subprocess, seconds")
     parser.add_argument("--output", default=RESULTS_FILE, help="JSON results file (default: %(default)s in cwd)")
@@ -1638,6 +1694,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.only in (None, "site"):
         sizes = QUICK_SITE_SIZES if args.quick else FULL_SITE_SIZES
         results["site"] = bench_site(sizes, args.seed, args.timeout, log)
+    if args.only in (None, "lighthouse"):
+        results["lighthouse"] = bench_lighthouse(args.timeout, log, 0 if args.quick else LIGHTHOUSE_PERFORMANCE_RUNS)
     results["goals"] = goals(results)
     text = report(results)
     Path(args.output).write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")

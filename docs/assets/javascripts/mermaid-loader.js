@@ -1,27 +1,22 @@
 /* Material loads mermaid from a CDN if window.mermaid is undefined. This shim
-   defines it and, on the first render, loads the self-hosted copy instead. */
+   defines it and, on the first render, imports the self-hosted ES module build
+   instead; mermaid then imports only the chunks the page's diagram types need. */
 (function (w, d) {
   if (w.mermaid && !(w.mermaid instanceof Element)) return; // re-run, or loaded
   var s = d.currentScript || d.querySelector('script[src*="mermaid-loader"]'),
-    url = new URL("../vendor/mermaid/mermaid.min.js", s ? s.src : location.href).href,
-    cfg, p, shim = {
+    url = new URL("../vendor/mermaid/mermaid.esm.min.mjs", s ? s.src : location.href).href,
+    cfg, p, tries = 0, shim = {
       initialize: function (c) { cfg = c; },
       render: function (id, code) {
-        p = p || new Promise(function (ok, fail) {
-          var e = d.createElement("script");
-          e.src = url;
-          e.onload = function () {
-            var m = w.mermaid;
-            if (m && m !== shim && m.render) {
-              m.initialize(cfg || { startOnLoad: false });
-              ok(m);
-            } else fail(new Error("mermaid missing in " + url));
-          };
-          e.onerror = function () {
-            e.remove(); p = null;
-            fail(new Error("cannot load " + url));
-          };
-          d.head.appendChild(e);
+        // a failed import stays failed for its URL: a retry asks for a new one
+        p = p || import(url + (tries ? "?retry=" + tries : "")).then(function (mod) {
+          var m = mod && mod.default;
+          if (!m || !m.render) throw new Error("mermaid missing in " + url);
+          m.initialize(cfg || { startOnLoad: false });
+          return m;
+        }).catch(function (e) {
+          p = null; tries++;
+          throw new Error("cannot load " + url + ": " + (e && e.message));
         });
         return p.then(function (m) { return m.render(id, code); });
       }
