@@ -1358,7 +1358,7 @@ def bench_site(sizes: tuple[int, ...], seed: int, timeout: float, log: Callable[
     return out
 
 
-def bench_lighthouse(timeout: float, log, performance_runs: int = LIGHTHOUSE_PERFORMANCE_RUNS) -> dict:
+def bench_lighthouse(timeout: float, log: Callable[[str], None], performance_runs: int = LIGHTHOUSE_PERFORMANCE_RUNS) -> dict:
     """Lighthouse on a fresh strict build of the real site (see :mod:`qbank.lighthouse_bench`)."""
     from . import lighthouse_bench
 

@@ -30,6 +30,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .search_bench import serve_gzip
@@ -105,7 +106,7 @@ def run_lighthouse(url: str, *, categories: tuple[str, ...] = CATEGORIES, dark: 
 
 
 def measure(site_dir: Path, pages: dict[str, str], *, palettes: tuple[str, ...] = PALETTES,
-            form_factors: tuple[str, ...] = FORM_FACTORS, performance_runs: int = 0, log=lambda msg: None) -> dict:
+            form_factors: tuple[str, ...] = FORM_FACTORS, performance_runs: int = 0, log: Callable[[str], None] = lambda msg: None) -> dict:
     """Scores of every page in every form factor and palette; with ``performance_runs``,
     also mobile performance (median of that many runs, light palette)."""
     results: dict = {"pages": {}, "performance": {}}
@@ -141,7 +142,7 @@ def measure(site_dir: Path, pages: dict[str, str], *, palettes: tuple[str, ...] 
     return results
 
 
-def runs(results: dict):
+def runs(results: dict) -> Iterator[tuple[str, str, str, dict]]:
     """Every (kind, form factor, palette, run) of a :func:`measure` result."""
     for kind, entry in results["pages"].items():
         for form in FORM_FACTORS:
@@ -184,7 +185,8 @@ def report(results: dict) -> str:
             if "error" in e:
                 lines.append(f"| {kind} | error | {e['error'][:80]} | | | | |")
                 continue
-            ms = lambda k: "–" if e.get(k) is None else f"{e[k]:.0f} ms"  # noqa: E731
+            def ms(k: str, e: dict = e) -> str:
+                return "–" if e.get(k) is None else f"{e[k]:.0f} ms"
             cls = "–" if e.get("cumulative-layout-shift") is None else f"{e['cumulative-layout-shift']:.3f}"
             lines.append(f"| {kind} | **{e['median']:.0f}** | {', '.join(str(r) for r in e['runs'])} | "
                          f"{ms('first-contentful-paint')} | {ms('largest-contentful-paint')} | "
