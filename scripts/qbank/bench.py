@@ -739,7 +739,7 @@ def machine_info() -> dict:
         # Other people edit the pipeline while benchmarks run: record what was measured.
         "code": {name: _digest(REPO / "scripts" / "qbank" / name)
                  for name in ("normalize.py", "dedupe.py", "classify.py", "pipeline.py", "site/hooks.py",
-                              "validate.py")},
+                              "validate/run.py", "validate/duplicates.py")},
         "versions": versions,
     }
 
@@ -1065,20 +1065,7 @@ def mark_distinct(questions: list) -> int:
     maintainer would.  Returns how many questions needed it."""
     from itertools import combinations
 
-    from .dedupe import MERGE_THRESHOLD, question_key, question_shape
-
-    try:
-        from .validate import same_question
-    except ImportError:  # the build's own rule moved: fall back to dedupe's text-only rule
-        from rapidfuzz import fuzz
-
-        from .dedupe import _unmatched_words
-
-        def same_question(a: str, b: str, sa: Any, sb: Any) -> float | None:  # type: ignore[misc]
-            if sa != sb or not a or not b:
-                return None
-            score = fuzz.token_sort_ratio(a, b)
-            return score if score >= MERGE_THRESHOLD and not _unmatched_words(a.split(), b.split()) else None
+    from .dedupe import question_key, question_shape, would_merge
 
     phrases = []  # (question index, key, shape)
     for i, q in enumerate(questions):
@@ -1097,7 +1084,7 @@ def mark_distinct(questions: list) -> int:
             continue
         for x, y in combinations(ids, 2):
             (qa, ka, sa), (qb, kb, sb) = phrases[x], phrases[y]
-            if qa != qb and (min(qa, qb), max(qa, qb)) not in flagged and same_question(ka, kb, sa, sb) is not None:
+            if qa != qb and (min(qa, qb), max(qa, qb)) not in flagged and would_merge(ka, kb, sa, sb) is not None:
                 flagged.add((min(qa, qb), max(qa, qb)))
     for a, b in sorted(flagged):
         questions[b].meta.setdefault("distinct_from", []).append(questions[a].id)
