@@ -9,7 +9,7 @@ from qbank.bench import SEED, dedupe_quality, generate_records, synthetic_bank
 from qbank.classify import Taxonomy
 from qbank.dedupe import dedupe
 from qbank.pipeline import normalize_record
-from qbank.site.math import repo_root
+from qbank.repo import repo_root
 
 N = 300
 

@@ -277,7 +277,7 @@ BODY = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=20)), max
 
 @pytest.fixture(scope="module")
 def fuzz_env(ctx: Context):
-    from qbank.site.math import KatexRenderer
+    from qbank.katex import KatexRenderer
 
     bank = [load_doc(p, ctx, selected=False) for p in bank_paths(ctx.docs)]
     with KatexRenderer() as renderer:

@@ -288,7 +288,7 @@ def export_cmd(
     if fmt in ("anki", "csv"):
         from .anki import write_apkg
         from .csvexport import to_csv
-        from .study import read_site_url
+        from .site.study import read_site_url
 
         site_url = read_site_url(root)
         if fmt == "anki":

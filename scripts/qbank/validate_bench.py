@@ -37,7 +37,7 @@ import yaml
 
 from .bank import slugify, split_front_matter
 from .dedupe import question_key
-from .site.math import repo_root
+from .repo import repo_root
 
 TEMPLATES = [
     "What is {c} and how does it relate to {a}?",

@@ -119,14 +119,14 @@ def _stands_alone(text: str, start: int, end: int) -> bool:
 def check_math(docs: Sequence[Doc], ctx: Context, renderer: Any | None) -> None:
     """Parse every formula with the KaTeX the site ships, so what validates renders.
 
-    KaTeX runs in the same persistent Node process as the build (qbank.site.math); its
+    KaTeX runs in the same persistent Node process as the build (qbank.katex); its
     results are cached by (tex, display), so the build re-uses them.  A missing Node or
     KaTeX is an error, never a silent skip.
     """
     pending = [(d, f) for d in docs if d.selected for f in d.formulas]
     if not pending:
         return
-    from ..site.math import KatexError, KatexRenderer, MathToolError
+    from ..katex import KatexError, KatexRenderer, MathToolError
 
     own = renderer is None
     if own:

@@ -135,7 +135,7 @@ def validate(root: Path, paths: Sequence[Path] | None = None, *, docs: Path | No
              renderer: Any | None = None, ctx: Context | None = None) -> Report:
     """Validate the bank (or only ``paths``, against the whole bank) and return every problem.
 
-    ``renderer`` is a :class:`qbank.site.math.KatexRenderer` to reuse (the build passes
+    ``renderer`` is a :class:`qbank.katex.KatexRenderer` to reuse (the build passes
     its own); without one a renderer is started and stopped here.
     """
     start = time.perf_counter()
