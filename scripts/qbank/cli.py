@@ -24,6 +24,7 @@ from .extract import FORMATS, extract_file
 from .importer import ImportShrinkError, ImportWriteError, apply_plan, check_shrink, plan_import, recover
 from .pipeline import PipelineResult, Project, normalize_records, run
 from .record import ExtractError
+from .repo import repo_root
 from .source import SourceError, load_sources
 
 HELP = """Build and check the question bank: seeds -> bank files -> site.
@@ -46,12 +47,8 @@ err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
 
 def _root() -> Path:
-    """The repository root: the nearest folder upwards holding seeds/sources.yml."""
-    here = Path.cwd()
-    for folder in (here, *here.parents):
-        if (folder / "seeds" / "sources.yml").exists():
-            return folder
-    return here
+    """The project the working directory is in (``qbank`` works in any copy of the project)."""
+    return repo_root(Path.cwd())
 
 
 def _fail(message: str, hint: str = "", code: int = 2) -> None:

@@ -1,4 +1,4 @@
-"""Benchmark of the import pipeline and the site build: ``python -m qbank.bench``.
+"""Benchmark of the import pipeline and the site build: ``python -m benchmarks.bench``.
 
 Two parts, each runnable alone with ``--only pipeline|site``; ``--quick`` is a fast smoke run
 with small sizes.  Results are printed as Markdown tables and written to
@@ -49,9 +49,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .record import Record
+from qbank.record import Record
+from qbank.repo import repo_root
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = repo_root()
 RESULTS_FILE = "bench-results.json"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -791,9 +792,9 @@ def _profile_top(profiler: cProfile.Profile, limit: int = 14) -> list[dict]:
 
 def pipeline_worker(n: int, seed: int, profile: str | None) -> dict:
     """Runs in a fresh process: generate, then normalize -> dedupe -> classify, timed."""
-    from .classify import Taxonomy
-    from .dedupe import Overrides, dedupe
-    from .pipeline import build_questions, normalize_record
+    from qbank.classify import Taxonomy
+    from qbank.dedupe import Overrides, dedupe
+    from qbank.pipeline import build_questions, normalize_record
 
     t0 = time.perf_counter()
     data = generate_records(n, seed)
@@ -853,7 +854,7 @@ def blocking_stats(records: list[Record]) -> dict:
     """How many candidate pairs dedupe's blocking produces (its own ``_candidates``, called
     again after the timed stages, so it does not affect them)."""
     try:
-        from .dedupe import _candidates, question_key
+        from qbank.dedupe import _candidates, question_key
 
         return {"candidate_pairs": len(_candidates([question_key(r.question).split() for r in records]))}
     except Exception as exc:  # noqa: BLE001 - a private helper: it may change shape
@@ -861,7 +862,7 @@ def blocking_stats(records: list[Record]) -> dict:
 
 
 def _run_pipeline_size(n: int, seed: int, timeout: float, profile: list[str] | None = None) -> dict:
-    cmd = [sys.executable, "-m", "qbank.bench", "--worker", "pipeline", "--n", str(n), "--seed", str(seed)]
+    cmd = [sys.executable, "-m", "benchmarks.bench", "--worker", "pipeline", "--n", str(n), "--seed", str(seed)]
     if profile:
         cmd += ["--profile", ",".join(profile)]
     m = run_measured(cmd, cwd=REPO, timeout=timeout)
@@ -876,8 +877,8 @@ def _run_pipeline_size(n: int, seed: int, timeout: float, profile: list[str] | N
 
 def time_extraction(repeat: int = 5) -> list[dict]:
     """Per-seed extract time of the real seeds (best of ``repeat``), plus normalize of its records."""
-    from .extract import extract_file
-    from .source import load_sources
+    from qbank.extract import extract_file
+    from qbank.source import load_sources
 
     rows = []
     for source in load_sources(REPO / "seeds" / "sources.yml"):
@@ -1010,11 +1011,11 @@ def profile_build(config: Path, site_dir: Path, prof_path: Path, timeout: float)
 
 def synthetic_bank(n: int, seed: int = SEED) -> list:
     """``n`` bank questions in the real format: valid topics/tags, ~30 % with math, ~2 % mermaid."""
-    from .bank import Answer, Origin, Question, question_id, slugify
-    from .classify import Taxonomy
-    from .difficulty import estimate_difficulty
-    from .normalize import normalize_answer, normalize_question
-    from .source import load_sources
+    from qbank.bank import Answer, Origin, Question, question_id, slugify
+    from qbank.classify import Taxonomy
+    from qbank.difficulty import estimate_difficulty
+    from qbank.normalize import normalize_answer, normalize_question
+    from qbank.source import load_sources
 
     rng = random.Random(seed)
     factory = QuestionFactory(rng)
@@ -1065,7 +1066,7 @@ def mark_distinct(questions: list) -> int:
     maintainer would.  Returns how many questions needed it."""
     from itertools import combinations
 
-    from .dedupe import question_key, question_shape, would_merge
+    from qbank.dedupe import question_key, question_shape, would_merge
 
     phrases = []  # (question index, key, shape)
     for i, q in enumerate(questions):
@@ -1095,7 +1096,7 @@ def _make_site_project(dest: Path, n: int | None, seed: int) -> dict:
     """A copy of the site project in ``dest``; with ``n``, its bank is replaced by a synthetic one."""
     import yaml
 
-    from .bank import render
+    from qbank.bank import render
 
     config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
     hooks = REPO / "scripts" / "qbank" / "site" / "hooks.py"
@@ -1149,7 +1150,7 @@ _COMPRESSIBLE = re.compile(r"text/|javascript|json|xml|svg|css", re.I)
 
 def _find_question_urls() -> dict[str, str]:
     """Site URLs of the benchmark pages, found by content so a rename does not break the bench."""
-    from .bank import load_bank
+    from qbank.bank import load_bank
 
     found = {}
     for q in load_bank(REPO / "docs"):
@@ -1246,8 +1247,8 @@ SEARCH_QUERY = "gradient descent"
 
 def _bench_search(out: dict, label: str, site: Path, math_url: str, log: Callable[[str], None]) -> None:
     """Index sizes, the math page's weight without and with a search, and search latency
-    on the throttled profile (qbank.search_bench), for one built site."""
-    from . import search_bench
+    on the throttled profile (benchmarks.search_bench), for one built site."""
+    from benchmarks import search_bench
 
     log(f"site: search on the {label} site (slow 4G, 4x CPU)")
     entry: dict = {"bank": label, **search_bench.index_sizes(site)}
@@ -1576,7 +1577,7 @@ def report(results: dict) -> str:
             out.append(f"\nPage measurement failed: {site['pages_error']}")
         searches = [s for s in site.get("search", []) if "error" not in s]
         if searches:
-            out.append(f"\n## Search (qbank.search_bench: slow 4G = 150 ms RTT, 1.6 Mbit/s; 4× CPU; gzip; "
+            out.append(f"\n## Search (benchmarks.search_bench: slow 4G = 150 ms RTT, 1.6 Mbit/s; 4× CPU; gzip; "
                        f"typing “{SEARCH_QUERY}” on the math page; median of 3 runs)\n")
             out.append(_table(["bank", "compact index (gzip)", "term shards (gzip, largest)", "math page",
                                "math page + a search", "first keystroke → first result",
@@ -1600,7 +1601,7 @@ def report(results: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m qbank.bench", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run in a couple of minutes")
     parser.add_argument("--only", choices=("pipeline", "site"), help="run one part only")
     parser.add_argument("--seed", type=int, default=SEED)
