@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO, copy_project, qbank_cmd
-from qbank.bank import FIELD_ORDER
+from qbank.frontmatter import FIELD_ORDER
 from qbank.validate import CODES, Context, Problem, bank_paths, load_doc, validate, validate_text
 
 BAD = REPO / "tests" / "fixtures" / "bad"

@@ -11,16 +11,15 @@ from typing import Any
 import yaml
 
 from .. import safeyaml
-from ..bank import DIFFICULTIES, FIELD_ORDER, STATUSES, slugify
+from ..bank import DIFFICULTIES, STATUSES, slugify
 from ..bankfile import FrontMatterError, split_front_matter
+from ..frontmatter import FIELD_ORDER, expected, schema_errors
 from .context import Context
 from .doc import MAX_BYTES, Doc, did_you_mean, is_str_list, list_field, quote
 from .files import CONTROL
 from .problems import CODES
 
 ID_RE = re.compile(r"q-[0-9a-f]{7}")
-REQUIRED = ("id", "title", "topic", "tags", "difficulty", "status")
-KNOWN_FIELDS = frozenset(FIELD_ORDER)
 KNOWN_FLAGS = ("garbled-formula", "unbalanced-math")
 MAX_TAGS = 5
 MAX_TITLE = 300
@@ -107,15 +106,6 @@ def check_fields(doc: Doc, ctx: Context) -> None:
     meta = doc.meta
     if meta is None:
         return
-    for key in REQUIRED:
-        if key not in meta:
-            doc.add("QB205", (1, 1), f"required field '{key}' is missing")
-    for key in meta:
-        if key not in KNOWN_FIELDS:
-            knode, _ = doc.field_node(str(key))
-            doc.add("QB207", doc.node_pos(knode), f"unknown field '{key}'",
-                    f"{did_you_mean(str(key), KNOWN_FIELDS)}fields: {', '.join(FIELD_ORDER)}")
-
     def wrong(key: str, expected: str) -> None:
         value = meta[key]
         doc.add("QB206", doc.field_pos(key), f"'{key}' must be {expected}, not {type(value).__name__} "
@@ -123,12 +113,15 @@ def check_fields(doc: Doc, ctx: Context) -> None:
                 "quote text values (\"...\"); lists are '- item' lines under the field" if expected.startswith("a list")
                 else "quote the value (\"...\") so YAML reads it as text")
 
-    for key in ("id", "title", "topic", "difficulty", "status", "import_digest"):
-        if key in meta and not isinstance(meta[key], str):
-            wrong(key, "text")
-    for key in ("tags", "aliases", "notebooks", "flags", "distinct_from", "redirect_from"):
-        if key in meta and meta[key] is not None and not is_str_list(meta[key]):
-            wrong(key, "a list of text values")
+    for err in schema_errors(meta):
+        if err.kind == "missing":
+            doc.add("QB205", (1, 1), f"required field '{err.field}' is missing")
+        elif err.kind == "unknown":
+            knode, _ = doc.field_node(err.field)
+            doc.add("QB207", doc.node_pos(knode), f"unknown field '{err.field}'",
+                    f"{did_you_mean(err.field, FIELD_ORDER)}fields: {', '.join(FIELD_ORDER)}")
+        elif err.field != "reviewed":  # check_reviewed says what is wrong with a date
+            wrong(err.field, expected(err.field))
     if "reviewed" in meta:
         check_reviewed(doc, meta["reviewed"])
     redirects = meta.get("redirect_from")
@@ -142,8 +135,6 @@ def check_fields(doc: Doc, ctx: Context) -> None:
             elif (ctx.docs / old).exists():
                 doc.add("QB223", doc.field_pos("redirect_from", i),
                         f"redirect_from names docs/{old}, which exists: a page cannot be both there and redirected")
-    if "origins" in meta and meta["origins"] is not None and not isinstance(meta["origins"], list):
-        wrong("origins", "a list of {source, seed, line, question}")
 
     check_values(doc, meta)
     qid = meta.get("id")
