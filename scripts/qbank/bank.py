@@ -45,6 +45,7 @@ from pydantic import ValidationError
 from . import bankfile, safeyaml
 from .bankfile import ANSWER_HEADING as ANSWER_HEADING  # re-exported for code that imports it from here
 from .bankfile import FrontMatterError, answer_sections
+from .errors import LocatedError
 from .frontmatter import FIELD_ORDER, FrontMatter, expected
 
 QUESTIONS_DIR = Path("questions")
@@ -176,10 +177,11 @@ def is_untouched(text: str) -> bool:
     return hashlib.sha256(original.encode("utf-8")).hexdigest()[:16] == m.group(1)
 
 
-class BankFormatError(Exception):
+class BankFormatError(LocatedError):
+    """A bank file that cannot be read, at its path and line."""
+
     def __init__(self, path: Path, line: int, message: str) -> None:
-        super().__init__(f"{path}:{line}: {message}")
-        self.path, self.line, self.message = path, line, message
+        super().__init__(path, line, message, "fix the file named above and run the command again")
 
 
 def split_front_matter(text: str, path: Path) -> tuple[dict, str, int]:

@@ -19,11 +19,11 @@ from rich.table import Table
 
 from . import bank as bank_mod
 from .classify import Taxonomy, classify
+from .errors import LocatedError
 from .export import dumps, export_document
 from .extract import FORMATS, extract_file
-from .importer import ImportShrinkError, ImportWriteError, apply_plan, check_shrink, plan_import, recover
+from .importer import ImportShrinkError, apply_plan, check_shrink, plan_import, recover
 from .pipeline import PipelineResult, Project, normalize_records, run
-from .record import ExtractError
 from .repo import repo_root
 from .source import SourceError, load_sources
 
@@ -66,9 +66,9 @@ def _guard(fn: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
-        except (ExtractError, ImportWriteError) as e:
-            _fail(f"{e.path}:{e.line}: {e.message}", e.hint)
-        except (SourceError, bank_mod.BankFormatError, ValueError) as e:
+        except LocatedError as e:  # extract, bank, import: error: path:line: message + hint
+            _fail(f"{e.where}: {e.message}", e.hint)
+        except (SourceError, ValueError) as e:
             _fail(str(e), "fix the file named above and run the command again")
     return wrapper
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from ..errors import render
+
 # -- the catalogue of problems ------------------------------------------------------------
 
 CODES: dict[str, tuple[str, str]] = {
@@ -102,8 +104,7 @@ class Problem:
     severity: str = "error"
 
     def format(self) -> str:
-        head = f"{self.path}:{self.line}:{self.col}: {self.code} {self.message}"
-        return head + (f"\n  hint: {self.hint}" if self.hint else "")
+        return render(f"{self.path}:{self.line}:{self.col}", self.message, self.hint, self.code)
 
     def github(self) -> str:
         """A GitHub Actions workflow command: shows inline on the pull request's diff."""
