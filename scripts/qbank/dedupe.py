@@ -257,7 +257,7 @@ def phrase_candidates(keys: Sequence[str], focus: Collection[int] | None = None)
     keys_of: list[list[tuple[str, ...]]] = []
     for i, ws in enumerate(words):
         rare = sorted(set(ws), key=lambda w: (df[w], w))[:BLOCK_TOKENS]
-        blocks = [tuple(rare)] if len(rare) < 2 else list(combinations(sorted(rare), 2))
+        blocks: list[tuple[str, ...]] = [tuple(rare)] if len(rare) < 2 else list(combinations(sorted(rare), 2))
         keys_of.append(blocks)
         for block in blocks:
             postings[block].append(i)

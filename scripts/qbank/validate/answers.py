@@ -121,7 +121,7 @@ def check_credit(doc: Doc, ctx: Context, credited: list[tuple[str, bool, int, in
     """
     origins = [o for o in list_field(doc.meta, "origins") if isinstance(o, dict)]
     for sid, edited, at, n in credited:
-        lines = [o.get("line") for o in origins if o.get("source") == sid and isinstance(o.get("line"), int)]
+        lines: list[int] = [o["line"] for o in origins if o.get("source") == sid and isinstance(o.get("line"), int)]
         if not lines:
             doc.add("QB310", at, f"this answer is credited to '{sid}', but the question was not imported from it")
             continue

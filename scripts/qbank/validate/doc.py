@@ -10,7 +10,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import yaml
 
@@ -68,7 +68,7 @@ class Doc:
         """(key node, value node) of a top-level front matter field."""
         if self.node is None:
             return None, None
-        found = (None, None)
+        found: tuple[yaml.Node | None, yaml.Node | None] = (None, None)
         for k, v in self.node.value:
             if isinstance(k, yaml.ScalarNode) and k.value == key:
                 found = (k, v)
@@ -117,5 +117,5 @@ def list_field(meta: dict | None, key: str) -> list:
     return value if isinstance(value, list) else []
 
 
-def is_str_list(value: Any) -> bool:
+def is_str_list(value: Any) -> TypeGuard[list[str]]:
     return isinstance(value, list) and all(isinstance(x, str) for x in value)

@@ -101,8 +101,8 @@ def check_bank(docs: Sequence[Doc], ctx: Context) -> None:
 
     phrases = _phrases(docs)
     group_of: dict[str, set[int]] = defaultdict(set)
-    for n, group in enumerate(ctx.keep_apart):
-        for handle in group:
+    for n, apart in enumerate(ctx.keep_apart):
+        for handle in apart:
             group_of[handle].add(n)
 
     def handles(d: Doc) -> dict[str, set[int]]:

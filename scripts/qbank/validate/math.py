@@ -129,12 +129,11 @@ def check_math(docs: Sequence[Doc], ctx: Context, renderer: Any | None) -> None:
     from ..katex import KatexError, KatexRenderer, MathToolError
 
     own = renderer is None
-    if own:
-        renderer = KatexRenderer(ctx.node_modules)
+    katex = KatexRenderer(ctx.node_modules) if renderer is None else renderer
     try:
         for doc, f in pending:
             try:
-                renderer.render(f.tex, f.display)
+                katex.render(f.tex, f.display)
             except KatexError as err:
                 doc.add("QB402", f.offset, f"KaTeX cannot parse {quote(f.tex.strip())}: {err.message}")
             except MathToolError as err:
@@ -143,4 +142,4 @@ def check_math(docs: Sequence[Doc], ctx: Context, renderer: Any | None) -> None:
                 return
     finally:
         if own:
-            renderer.close()
+            katex.close()
