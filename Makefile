@@ -52,14 +52,14 @@ test: setup
 
 # ruff's rules are in pyproject.toml (`ruff check` only: the code is never mass-reformatted).
 lint: setup
-	.venv/bin/ruff check scripts tests
+	.venv/bin/ruff check scripts benchmarks tests
 
 # What CI runs (.ci/run and both GitHub workflows): lint, validate, bank in sync, every test.
 check: setup
 	@$(MAKE) --no-print-directory lint validate test
 
 bench: setup
-	$(PY) -m qbank.bench
+	$(PY) -m benchmarks.bench
 
 clean:
 	rm -rf site .pytest_cache .hypothesis

@@ -8,7 +8,7 @@ unanswered, study, a notebook; the palette is chosen as a reader does, through M
 ``__palette`` entry in localStorage (scoped by the site's base path), before the page loads.
 
 Lighthouse (same rules engine, plus best practices and SEO) runs in the benchmark:
-``python -m qbank.bench --only lighthouse``.
+``python -m benchmarks.bench --only lighthouse``.
 """
 
 from __future__ import annotations

@@ -1,15 +1,15 @@
-"""Smoke test of the benchmark's synthetic data (qbank.bench); nothing here is timed."""
+"""Smoke test of the benchmark's synthetic data (benchmarks.bench); nothing here is timed."""
 
 from __future__ import annotations
 
 import pytest
 
 from qbank.bank import read_question, render
-from qbank.bench import SEED, dedupe_quality, generate_records, synthetic_bank
+from benchmarks.bench import SEED, dedupe_quality, generate_records, synthetic_bank
 from qbank.classify import Taxonomy
 from qbank.dedupe import dedupe
 from qbank.pipeline import normalize_record
-from qbank.site.math import repo_root
+from qbank.repo import repo_root
 
 N = 300
 

@@ -22,9 +22,9 @@ from qbank.bank import load_bank
 from qbank.classify import Taxonomy
 from qbank.cli import app
 from qbank.csvexport import ANSWER_SEPARATOR, COLUMNS, unneutralize
-from qbank.scheduler import SPEC
+from qbank.site.scheduler import SPEC
 from qbank.source import load_sources
-from qbank.study import DOWNLOADS, read_site_url
+from qbank.site.study import DOWNLOADS, read_site_url
 
 SITE_URL = read_site_url(REPO)
 

@@ -19,16 +19,9 @@ import markdown
 import pytest
 
 from qbank.site import vendor
-from qbank.site.math import (
-    KatexError,
-    KatexRenderer,
-    MathError,
-    MathToolError,
-    find_tex_line,
-    node_modules_dir,
-    render_math,
-    repo_root,
-)
+from qbank.katex import KatexError, KatexRenderer, MathToolError, node_modules_dir
+from qbank.repo import repo_root
+from qbank.site.math import MathError, find_tex_line, render_math
 
 NODE_MODULES = node_modules_dir()
 NODE = shutil.which("node")

@@ -495,7 +495,7 @@ def test_sub_and_superscripts_are_never_lost(words):
 
 def test_every_formula_of_the_normalized_seeds_parses_in_katex():
     """What ``qbank validate`` (QB402) will require of the bank: KaTeX accepts every formula."""
-    from qbank.site.math import KatexError, KatexRenderer, node_modules_dir
+    from qbank.katex import KatexError, KatexRenderer, node_modules_dir
 
     if not shutil.which("node") or not (node_modules_dir() / "katex" / "package.json").is_file():
         if os.environ.get("CI"):

@@ -1,6 +1,6 @@
 """The study mode's scheduling rule (SM-2, Anki variant) in Python and in the page's JS.
 
-``qbank.scheduler`` is the reference; ``docs/assets/javascripts/study.js`` must give the
+``qbank.site.scheduler`` is the reference; ``docs/assets/javascripts/study.js`` must give the
 identical card (state, step, due, interval, ease, reps, lapses) for every grade sequence:
 the same sequences run through both, the JS through ``node``.
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from qbank.scheduler import AGAIN, DAY_MS, EASY, GOOD, HARD, MINUTE_MS, SPEC, Card, review, review_intervals, replay
+from qbank.site.scheduler import AGAIN, DAY_MS, EASY, GOOD, HARD, MINUTE_MS, SPEC, Card, review, review_intervals, replay
 
 STUDY_JS = REPO / "docs" / "assets" / "javascripts" / "study.js"
 T0 = 1_700_000_000_000  # a fixed "now" (ms)

@@ -5,7 +5,7 @@ wrong letter) and expects the right question among the first five results; narro
 questions by topic, tag, difficulty and status on browse/ and shares the address; uses
 Material's features around search (?h= highlighting, the share link, instant navigation)
 as before.  Timings are not asserted here: they are `make bench`'s business
-(qbank.search_bench); tests/test_search_generated.py checks a generated bank.
+(benchmarks.search_bench); tests/test_search_generated.py checks a generated bank.
 """
 
 from __future__ import annotations

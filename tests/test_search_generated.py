@@ -3,7 +3,7 @@ mobile profile (150 ms RTT, 1.6 Mbit/s, 4x CPU slowdown).
 
 Behaviour only: nothing of search is fetched before it is used, the first keystroke
 brings results, and a question is found by its words and with one letter wrong.  How
-fast is measured by `make bench` (qbank.search_bench, figures in the README), not here:
+fast is measured by `make bench` (benchmarks.search_bench, figures in the README), not here:
 on a shared 2-core machine a timing assert would be flaky.
 """
 
@@ -15,8 +15,8 @@ from collections import Counter
 import pytest
 
 from conftest import mkdocs_build
-from qbank.bench import SEED, _make_site_project, synthetic_bank
-from qbank.search_bench import CPU_SLOWDOWN, INSTRUMENT, SLOW_4G, serve_gzip
+from benchmarks.bench import SEED, _make_site_project, synthetic_bank
+from benchmarks.search_bench import CPU_SLOWDOWN, INSTRUMENT, SLOW_4G, serve_gzip
 from qbank.site.search_vocab import STOPWORDS, words
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("search-generated")]

@@ -376,7 +376,7 @@ def test_control_characters_in_yaml_escapes(ctx: Context) -> None:
 
 
 def test_katex_commands_that_would_render_as_red_text(ctx: Context) -> None:
-    from qbank.site.math import KatexRenderer
+    from qbank.katex import KatexRenderer
 
     renderer = KatexRenderer(REPO / "node_modules")
     try:

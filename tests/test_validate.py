@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO, copy_project, qbank_cmd
-from qbank.bank import FIELD_ORDER
+from qbank.frontmatter import FIELD_ORDER
 from qbank.validate import CODES, Context, Problem, bank_paths, load_doc, validate, validate_text
 
 BAD = REPO / "tests" / "fixtures" / "bad"
@@ -277,7 +277,7 @@ BODY = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=20)), max
 
 @pytest.fixture(scope="module")
 def fuzz_env(ctx: Context):
-    from qbank.site.math import KatexRenderer
+    from qbank.katex import KatexRenderer
 
     bank = [load_doc(p, ctx, selected=False) for p in bank_paths(ctx.docs)]
     with KatexRenderer() as renderer:

@@ -40,16 +40,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from pydantic import ValidationError
 
 from . import bankfile, safeyaml
 from .bankfile import ANSWER_HEADING as ANSWER_HEADING  # re-exported for code that imports it from here
 from .bankfile import FrontMatterError, answer_sections
+from .errors import LocatedError
+from .frontmatter import FIELD_ORDER, FrontMatter, expected
 
 QUESTIONS_DIR = Path("questions")
 DIFFICULTIES = ("easy", "medium", "hard")
 STATUSES = ("answered", "unanswered")
-FIELD_ORDER = ("id", "title", "topic", "tags", "difficulty", "status", "reviewed", "aliases", "notebooks", "flags",
-               "origins", "distinct_from", "redirect_from", "import_digest")
 PROJECT = "project"  # answers written by the project's editors
 DIGEST_LINE = re.compile(r"^import_digest: .*\n", re.M)
 
@@ -176,10 +177,11 @@ def is_untouched(text: str) -> bool:
     return hashlib.sha256(original.encode("utf-8")).hexdigest()[:16] == m.group(1)
 
 
-class BankFormatError(Exception):
+class BankFormatError(LocatedError):
+    """A bank file that cannot be read, at its path and line."""
+
     def __init__(self, path: Path, line: int, message: str) -> None:
-        super().__init__(f"{path}:{line}: {message}")
-        self.path, self.line, self.message = path, line, message
+        super().__init__(path, line, message, "fix the file named above and run the command again")
 
 
 def split_front_matter(text: str, path: Path) -> tuple[dict, str, int]:
@@ -208,25 +210,34 @@ def parse_answers(body: str) -> list[Answer]:
 
 
 def read_question(path: Path, docs_dir: Path) -> Question:
-    """Parse one bank file (raises BankFormatError on an unreadable file)."""
+    """Parse one bank file (raises BankFormatError on an unreadable file, or on front matter
+    the schema, :class:`qbank.frontmatter.FrontMatter`, refuses; fields it does not know are
+    left to ``qbank validate``, QB207)."""
     text = path.read_text(encoding="utf-8")
     meta, body, _ = split_front_matter(text, path)
+    try:
+        fm = FrontMatter.model_validate({k: v for k, v in meta.items() if k in FIELD_ORDER})
+    except ValidationError as err:
+        first = err.errors()[0]
+        name = str(first["loc"][0]) if first["loc"] else "front matter"
+        what = "is missing" if first["type"] == "missing" else f"must be {expected(name)}"
+        raise BankFormatError(path, 2, f"field '{name}' {what} (`qbank validate` says more)") from None
     origins = [Origin(str(o.get("source", "")), str(o.get("seed", "")), int(o.get("line", 0)), str(o.get("question", "")))
-               for o in meta.get("origins") or [] if isinstance(o, dict)]
+               for o in fm.origins or [] if isinstance(o, dict)]
     return Question(
-        id=str(meta.get("id", "")),
-        title=str(meta.get("title", "")),
-        topic=str(meta.get("topic", "")),
-        tags=[str(t) for t in meta.get("tags") or []],
-        difficulty=str(meta.get("difficulty", "")),
-        status=str(meta.get("status", "")),
-        aliases=[str(a) for a in meta.get("aliases") or []],
+        id=fm.id,
+        title=fm.title,
+        topic=fm.topic,
+        tags=list(fm.tags or []),
+        difficulty=fm.difficulty,
+        status=fm.status,
+        aliases=list(fm.aliases or []),
         origins=origins,
         answers=parse_answers(body),
-        flags=[str(f) for f in meta.get("flags") or []],
-        notebooks=[str(n) for n in meta.get("notebooks") or []],
-        reviewed=str(meta["reviewed"]) if meta.get("reviewed") else None,
-        redirect_from=[str(r) for r in meta.get("redirect_from") or []],
+        flags=list(fm.flags or []),
+        notebooks=list(fm.notebooks or []),
+        reviewed=str(fm.reviewed) if fm.reviewed else None,
+        redirect_from=list(fm.redirect_from or []),
         path=path.relative_to(docs_dir),
         meta=meta,
     )

@@ -37,7 +37,9 @@ from pathlib import Path
 
 import yaml
 
-DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "caption_noise.yml"
+from .repo import repo_root
+
+DEFAULT_PATH = repo_root() / "data" / "caption_noise.yml"
 """The checkout's rules; the pipeline passes ``Project.data / "caption_noise.yml"`` explicitly."""
 
 #: List markers before a line's text; several in a row ("- a. ...") once a lettered item or a

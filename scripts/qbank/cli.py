@@ -19,11 +19,12 @@ from rich.table import Table
 
 from . import bank as bank_mod
 from .classify import Taxonomy, classify
+from .errors import LocatedError
 from .export import dumps, export_document
 from .extract import FORMATS, extract_file
-from .importer import ImportShrinkError, ImportWriteError, apply_plan, check_shrink, plan_import, recover
+from .importer import ImportShrinkError, apply_plan, check_shrink, plan_import, recover
 from .pipeline import PipelineResult, Project, normalize_records, run
-from .record import ExtractError
+from .repo import repo_root
 from .source import SourceError, load_sources
 
 HELP = """Build and check the question bank: seeds -> bank files -> site.
@@ -46,12 +47,8 @@ err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
 
 def _root() -> Path:
-    """The repository root: the nearest folder upwards holding seeds/sources.yml."""
-    here = Path.cwd()
-    for folder in (here, *here.parents):
-        if (folder / "seeds" / "sources.yml").exists():
-            return folder
-    return here
+    """The project the working directory is in (``qbank`` works in any copy of the project)."""
+    return repo_root(Path.cwd())
 
 
 def _fail(message: str, hint: str = "", code: int = 2) -> None:
@@ -69,9 +66,9 @@ def _guard(fn: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
-        except (ExtractError, ImportWriteError) as e:
-            _fail(f"{e.path}:{e.line}: {e.message}", e.hint)
-        except (SourceError, bank_mod.BankFormatError, ValueError) as e:
+        except LocatedError as e:  # extract, bank, import: error: path:line: message + hint
+            _fail(f"{e.where}: {e.message}", e.hint)
+        except (SourceError, ValueError) as e:
             _fail(str(e), "fix the file named above and run the command again")
     return wrapper
 
@@ -288,7 +285,7 @@ def export_cmd(
     if fmt in ("anki", "csv"):
         from .anki import write_apkg
         from .csvexport import to_csv
-        from .study import read_site_url
+        from .site.study import read_site_url
 
         site_url = read_site_url(root)
         if fmt == "anki":

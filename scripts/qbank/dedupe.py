@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
+from itertools import combinations
 from pathlib import Path
 
 import yaml
@@ -218,6 +220,69 @@ def _unmatched_words(a: list[str], b: list[str]) -> list[str]:
         else:
             only_b.remove(twin)
     return sorted(set(unmatched + only_b))
+
+
+def would_merge(a_key: str, b_key: str, a_shape: object, b_shape: object) -> float | None:
+    """Would :func:`dedupe` merge two phrasings on their text alone?  The score when it would.
+
+    ``a_key``/``b_key`` come from :func:`question_key`, the shapes from :func:`question_shape`
+    (any comparable form of it).  Only the question-text rule: no answers (the grey zone) and
+    no overrides, which the caller knows about.  ``qbank validate`` (QB701), ``qbank new`` and
+    the benchmark's synthetic bank ask it.
+    """
+    if not a_key or not b_key or a_shape != b_shape:
+        return None
+    score = fuzz.token_sort_ratio(a_key, b_key)
+    if score < MERGE_THRESHOLD or _unmatched_words(a_key.split(), b_key.split()):
+        return None
+    return score
+
+
+def phrase_candidates(keys: Sequence[str], focus: Collection[int] | None = None) -> set[tuple[int, int]]:
+    """Pairs ``(i, j)``, ``i < j``, of question keys that :func:`would_merge` might accept.
+
+    Blocking, so 10k questions never mean 50M comparisons.  Two phrasings that would merge
+    have (up to typos) the same content words, hence the same rarest words.  Each key is
+    indexed under every *pair* of its BLOCK_TOKENS rarest words (a one-word key under that
+    word): keys sharing two of their three rarest words meet, which tolerates a typo in any
+    one of them.  Indexing by word pairs rather than single words keeps the postings short.
+    With ``focus`` (a few questions checked against a bank), only pairs involving them.
+    """
+    words = [k.split() for k in keys]
+    df: dict[str, int] = defaultdict(int)
+    for ws in words:
+        for w in set(ws):
+            df[w] += 1
+    postings: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    keys_of: list[list[tuple[str, ...]]] = []
+    for i, ws in enumerate(words):
+        rare = sorted(set(ws), key=lambda w: (df[w], w))[:BLOCK_TOKENS]
+        blocks: list[tuple[str, ...]] = [tuple(rare)] if len(rare) < 2 else list(combinations(sorted(rare), 2))
+        keys_of.append(blocks)
+        for block in blocks:
+            postings[block].append(i)
+    lengths = [len(k) for k in keys]
+
+    def close_in_length(x: int, y: int) -> bool:
+        # token_sort_ratio >= 88 needs lengths within ~21% of each other
+        return min(lengths[x], lengths[y]) >= 0.78 * max(lengths[x], lengths[y])
+
+    pairs: set[tuple[int, int]] = set()
+    if focus is not None:
+        for i in focus:
+            for block in keys_of[i]:
+                ids = postings[block]
+                if len(ids) <= MAX_POSTING:
+                    pairs.update((min(i, j), max(i, j)) for j in ids if j != i and close_in_length(i, j))
+        return pairs
+    for ids in postings.values():
+        if len(ids) > MAX_POSTING:
+            continue
+        for x in range(len(ids)):
+            for y in range(x + 1, len(ids)):
+                if close_in_length(ids[x], ids[y]):
+                    pairs.add((ids[x], ids[y]))
+    return pairs
 
 
 def _typo(a: str, b: str) -> bool:

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from .bank import (BankFormatError, Question, bank_files, is_untouched, parse_answers, render, split_front_matter,
                    with_digest)
+from .errors import LocatedError
 from .record import Record
 
 JOURNAL = ".qbank-import.journal"
@@ -47,13 +48,12 @@ class ImportPlan:
         return len(self.create) + len(self.update) + len(self.delete)
 
 
-class ImportWriteError(Exception):
+class ImportWriteError(LocatedError):
     """A file or folder of the plan could not be written; the bank was rolled back."""
 
     def __init__(self, path: Path, reason: str) -> None:
-        super().__init__(f"{path}:1: cannot write: {reason}")
-        self.path, self.line, self.message = path, 1, f"cannot write: {reason}"
-        self.hint = "check that the folder is writable and the disk is not full; nothing was changed"
+        super().__init__(path, 1, f"cannot write: {reason}",
+                         "check that the folder is writable and the disk is not full; nothing was changed")
 
 
 class ImportShrinkError(Exception):

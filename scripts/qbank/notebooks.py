@@ -56,6 +56,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .repo import repo_root
+
 __all__ = [
     "IMAGE_TOLERANCE",
     "NOTEBOOKS_DIR",
@@ -74,7 +76,7 @@ __all__ = [
     "question_links",
 ]
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = repo_root()
 DOCS = REPO / "docs"
 NOTEBOOKS_DIR = "notebooks"  # under docs/
 CELL_TIMEOUT = 120  # seconds per cell

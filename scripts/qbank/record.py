@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from .errors import LocatedError
+
 
 @dataclass(frozen=True)
 class Record:
@@ -39,12 +41,5 @@ class Record:
         return data
 
 
-class ExtractError(Exception):
-    """A seed that cannot be read as its format: carries path and line for the message."""
-
-    def __init__(self, path: str, line: int, message: str, hint: str = "") -> None:
-        super().__init__(f"{path}:{line}: {message}")
-        self.path = path
-        self.line = line
-        self.message = message
-        self.hint = hint
+class ExtractError(LocatedError):
+    """A seed that cannot be read as its format, at its path and line."""

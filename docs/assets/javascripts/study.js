@@ -2,9 +2,9 @@
    Plain JavaScript, no dependencies, nothing from another host.
 
    Scheduling: SM-2 as Anki applies it, in integers. The same rule is written in
-   scripts/qbank/scheduler.py; tests/test_scheduler.py runs both on the same grade
+   scripts/qbank/site/scheduler.py; tests/test_scheduler.py runs both on the same grade
    sequences. The constants come from study/cards.json (the build writes
-   qbank.scheduler.SPEC there), so the page and the tests use the same numbers.
+   qbank.site.scheduler.SPEC there), so the page and the tests use the same numbers.
 
    Data: questions.json (qbank export schema v1) and study/cards.json
    ({version, scheduler, cards: [{id, answer_html}]}), fetched once and kept in memory:
@@ -17,7 +17,7 @@
   "use strict";
   var MIN = 60000, DAY = 86400000;
 
-  // -- the scheduler (keep in step with scripts/qbank/scheduler.py) --------------------
+  // -- the scheduler (keep in step with scripts/qbank/site/scheduler.py) --------------------
   function divRound(a, b) { return Math.floor((2 * a + b) / (2 * b)); }
 
   function hardDelay(steps, step) {

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Persistent KaTeX renderer for the site build (driven by qbank.site.math).
+// Persistent KaTeX renderer for the site build (driven by qbank.katex).
 //
 // Usage:  node katex-render.mjs [NODE_MODULES_DIR] [--output=html|htmlAndMathml|mathml]
 //   NODE_MODULES_DIR defaults to $QBANK_NODE_MODULES. It may also point at the

@@ -26,10 +26,11 @@ from qbank.bankfile import answer_sections, replace_answer_headings
 from qbank.classify import Taxonomy
 from qbank.export import dumps, export_document
 from qbank.source import Source, load_sources
-from qbank import study
-from qbank.scheduler import SPEC as STUDY_SPEC
+from qbank.site import study
+from qbank.site.scheduler import SPEC as STUDY_SPEC
 from qbank.site import notebook_pages, pages
-from qbank.site.math import KatexRenderer, find_tex_line, raw_tex, render_math
+from qbank.katex import KatexRenderer
+from qbank.site.math import find_tex_line, raw_tex, render_math
 from qbank.site.math_text import plain as plain_math
 from qbank.site.related import related_questions
 from qbank.site.sanitize import removed, sanitize_html

@@ -13,7 +13,7 @@ clipboard script into every notebook page. :func:`render` (called from the build
 * code cells become Material code blocks (``<div class="language-python highlight">
   <pre><code>``): the site's own syntax colours, light and dark, and its copy button;
 * ``$…$`` / ``$$…$$`` in Markdown cells are typeset by KaTeX at build time, exactly like
-  the question pages (:mod:`qbank.site.math`); a formula KaTeX rejects fails the build;
+  the question pages (:mod:`qbank.katex`); a formula KaTeX rejects fails the build;
 * plots, stored in the notebook as base64 PNG, are written next to the page as files
   (content-hashed names, ``width``/``height`` set, lazy-loaded, alt text from the plotting
   cell's ``# Figure: …`` comment, linked to the full-size file for phones) and, when
@@ -43,7 +43,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from qbank.notebooks import NOTEBOOKS_DIR, NotebookInfo, check_links, notebook_info, notebook_paths
-from qbank.site.math import KatexError
+from qbank.katex import KatexError
 from qbank.validate import quote as _quote  # messages quote the author's text, not a Python repr
 
 __all__ = ["NotebookPageError", "check", "index_page", "is_notebook", "nav", "notebooks", "render", "try_it"]

@@ -25,7 +25,8 @@ import re
 import shutil
 from pathlib import Path
 
-from qbank.site.math import node_modules_dir, repo_root
+from qbank.katex import node_modules_dir
+from qbank.repo import repo_root
 
 __all__ = [
     "MERMAID_CHUNKS",

@@ -1,8 +1,8 @@
 """Lighthouse scores of the built site's page kinds, in the light and the dark palette.
 
-``python -m qbank.lighthouse_bench SITE_DIR`` (or ``make bench`` / ``python -m qbank.bench
+``python -m benchmarks.lighthouse_bench SITE_DIR`` (or ``make bench`` / ``python -m benchmarks.bench
 --only lighthouse``, which builds the site first) serves ``SITE_DIR`` with gzip on
-127.0.0.1 (:func:`qbank.search_bench.serve_gzip`) and runs the pinned Lighthouse CLI
+127.0.0.1 (:func:`benchmarks.search_bench.serve_gzip`) and runs the pinned Lighthouse CLI
 (``node_modules/.bin/lighthouse``, npm devDependency) with Debian's chromium
 (``CHROME_PATH=/usr/bin/chromium``) on every page kind of issue 14: home, a topic page, a
 question with math, one with a mermaid diagram, tags, unanswered, study and a notebook.
@@ -33,9 +33,11 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from qbank.repo import repo_root
+
 from .search_bench import serve_gzip
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = repo_root()
 LIGHTHOUSE = REPO / "node_modules" / ".bin" / "lighthouse"
 CHROMIUM = "/usr/bin/chromium"
 CHROME_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -195,7 +197,7 @@ def report(results: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m qbank.lighthouse_bench", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.lighthouse_bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("site", type=Path, help="a built site directory (mkdocs build)")
     parser.add_argument("--page", action="append", choices=PAGE_KINDS, help="only this page kind (repeatable)")
     parser.add_argument("--palette", choices=PALETTES, help="only this palette")

@@ -1,6 +1,6 @@
 """Timing of ``qbank validate``: the real bank and a synthetic 10k-question bank.
 
-    python -m qbank.validate_bench [--size 10000] [--runs 3] [--keep DIR] [--json FILE]
+    python -m benchmarks.validate_bench [--size 10000] [--runs 3] [--keep DIR] [--json FILE]
 
 Each figure is the wall time of the command a contributor or CI runs (``qbank validate``
 in a fresh process: interpreter start, imports, every check, KaTeX included), the median
@@ -35,9 +35,9 @@ from pathlib import Path
 
 import yaml
 
-from .bank import slugify, split_front_matter
-from .dedupe import question_key
-from .site.math import repo_root
+from qbank.bank import slugify, split_front_matter
+from qbank.dedupe import question_key
+from qbank.repo import repo_root
 
 TEMPLATES = [
     "What is {c} and how does it relate to {a}?",

@@ -1,4 +1,4 @@
-"""Benchmark of the import pipeline and the site build: ``python -m qbank.bench``.
+"""Benchmark of the import pipeline and the site build: ``python -m benchmarks.bench``.
 
 Three parts, each runnable alone with ``--only pipeline|site|lighthouse``; ``--quick`` is a fast
 smoke run with small sizes.  Results are printed as Markdown tables and written to
@@ -18,7 +18,7 @@ smoke run with small sizes.  Results are printed as Markdown tables and written 
 * **lighthouse**: a strict build of the real site, served with gzip, and the pinned Lighthouse
   CLI (npm devDependency) with Debian's chromium on each page kind, light and dark palette:
   accessibility, best practices, SEO; and mobile performance, median of 3 (not with
-  ``--quick``). See :mod:`qbank.lighthouse_bench`.
+  ``--quick``). See :mod:`benchmarks.lighthouse_bench`.
 
 Nothing here edits the repository: every build goes to a temporary directory.
 """
@@ -53,9 +53,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .record import Record
+from qbank.record import Record
+from qbank.repo import repo_root
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = repo_root()
 RESULTS_FILE = "bench-results.json"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -747,7 +748,7 @@ def machine_info() -> dict:
         # Other people edit the pipeline while benchmarks run: record what was measured.
         "code": {name: _digest(REPO / "scripts" / "qbank" / name)
                  for name in ("normalize.py", "dedupe.py", "classify.py", "pipeline.py", "site/hooks.py",
-                              "validate.py")},
+                              "validate/run.py", "validate/duplicates.py")},
         "versions": versions,
     }
 
@@ -799,9 +800,9 @@ def _profile_top(profiler: cProfile.Profile, limit: int = 14) -> list[dict]:
 
 def pipeline_worker(n: int, seed: int, profile: str | None) -> dict:
     """Runs in a fresh process: generate, then normalize -> dedupe -> classify, timed."""
-    from .classify import Taxonomy
-    from .dedupe import Overrides, dedupe
-    from .pipeline import build_questions, normalize_record
+    from qbank.classify import Taxonomy
+    from qbank.dedupe import Overrides, dedupe
+    from qbank.pipeline import build_questions, normalize_record
 
     t0 = time.perf_counter()
     data = generate_records(n, seed)
@@ -861,7 +862,7 @@ def blocking_stats(records: list[Record]) -> dict:
     """How many candidate pairs dedupe's blocking produces (its own ``_candidates``, called
     again after the timed stages, so it does not affect them)."""
     try:
-        from .dedupe import _candidates, question_key
+        from qbank.dedupe import _candidates, question_key
 
         return {"candidate_pairs": len(_candidates([question_key(r.question).split() for r in records]))}
     except Exception as exc:  # noqa: BLE001 - a private helper: it may change shape
@@ -869,7 +870,7 @@ def blocking_stats(records: list[Record]) -> dict:
 
 
 def _run_pipeline_size(n: int, seed: int, timeout: float, profile: list[str] | None = None) -> dict:
-    cmd = [sys.executable, "-m", "qbank.bench", "--worker", "pipeline", "--n", str(n), "--seed", str(seed)]
+    cmd = [sys.executable, "-m", "benchmarks.bench", "--worker", "pipeline", "--n", str(n), "--seed", str(seed)]
     if profile:
         cmd += ["--profile", ",".join(profile)]
     m = run_measured(cmd, cwd=REPO, timeout=timeout)
@@ -884,8 +885,8 @@ def _run_pipeline_size(n: int, seed: int, timeout: float, profile: list[str] | N
 
 def time_extraction(repeat: int = 5) -> list[dict]:
     """Per-seed extract time of the real seeds (best of ``repeat``), plus normalize of its records."""
-    from .extract import extract_file
-    from .source import load_sources
+    from qbank.extract import extract_file
+    from qbank.source import load_sources
 
     rows = []
     for source in load_sources(REPO / "seeds" / "sources.yml"):
@@ -1018,11 +1019,11 @@ def profile_build(config: Path, site_dir: Path, prof_path: Path, timeout: float)
 
 def synthetic_bank(n: int, seed: int = SEED) -> list:
     """``n`` bank questions in the real format: valid topics/tags, ~30 % with math, ~2 % mermaid."""
-    from .bank import Answer, Origin, Question, question_id, slugify
-    from .classify import Taxonomy
-    from .difficulty import estimate_difficulty
-    from .normalize import normalize_answer, normalize_question
-    from .source import load_sources
+    from qbank.bank import Answer, Origin, Question, question_id, slugify
+    from qbank.classify import Taxonomy
+    from qbank.difficulty import estimate_difficulty
+    from qbank.normalize import normalize_answer, normalize_question
+    from qbank.source import load_sources
 
     rng = random.Random(seed)
     factory = QuestionFactory(rng)
@@ -1073,20 +1074,7 @@ def mark_distinct(questions: list) -> int:
     maintainer would.  Returns how many questions needed it."""
     from itertools import combinations
 
-    from .dedupe import MERGE_THRESHOLD, question_key, question_shape
-
-    try:
-        from .validate import same_question
-    except ImportError:  # the build's own rule moved: fall back to dedupe's text-only rule
-        from rapidfuzz import fuzz
-
-        from .dedupe import _unmatched_words
-
-        def same_question(a: str, b: str, sa: Any, sb: Any) -> float | None:  # type: ignore[misc]
-            if sa != sb or not a or not b:
-                return None
-            score = fuzz.token_sort_ratio(a, b)
-            return score if score >= MERGE_THRESHOLD and not _unmatched_words(a.split(), b.split()) else None
+    from qbank.dedupe import question_key, question_shape, would_merge
 
     phrases = []  # (question index, key, shape)
     for i, q in enumerate(questions):
@@ -1105,7 +1093,7 @@ def mark_distinct(questions: list) -> int:
             continue
         for x, y in combinations(ids, 2):
             (qa, ka, sa), (qb, kb, sb) = phrases[x], phrases[y]
-            if qa != qb and (min(qa, qb), max(qa, qb)) not in flagged and same_question(ka, kb, sa, sb) is not None:
+            if qa != qb and (min(qa, qb), max(qa, qb)) not in flagged and would_merge(ka, kb, sa, sb) is not None:
                 flagged.add((min(qa, qb), max(qa, qb)))
     for a, b in sorted(flagged):
         questions[b].meta.setdefault("distinct_from", []).append(questions[a].id)
@@ -1116,7 +1104,7 @@ def _make_site_project(dest: Path, n: int | None, seed: int) -> dict:
     """A copy of the site project in ``dest``; with ``n``, its bank is replaced by a synthetic one."""
     import yaml
 
-    from .bank import render
+    from qbank.bank import render
 
     config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
     hooks = REPO / "scripts" / "qbank" / "site" / "hooks.py"
@@ -1170,7 +1158,7 @@ _COMPRESSIBLE = re.compile(r"text/|javascript|json|xml|svg|css", re.I)
 
 def _find_question_urls() -> dict[str, str]:
     """Site URLs of the benchmark pages, found by content so a rename does not break the bench."""
-    from .bank import load_bank
+    from qbank.bank import load_bank
 
     found = {}
     for q in load_bank(REPO / "docs"):
@@ -1267,8 +1255,8 @@ SEARCH_QUERY = "gradient descent"
 
 def _bench_search(out: dict, label: str, site: Path, math_url: str, log: Callable[[str], None]) -> None:
     """Index sizes, the math page's weight without and with a search, and search latency
-    on the throttled profile (qbank.search_bench), for one built site."""
-    from . import search_bench
+    on the throttled profile (benchmarks.search_bench), for one built site."""
+    from benchmarks import search_bench
 
     log(f"site: search on the {label} site (slow 4G, 4x CPU)")
     entry: dict = {"bank": label, **search_bench.index_sizes(site)}
@@ -1359,7 +1347,7 @@ def bench_site(sizes: tuple[int, ...], seed: int, timeout: float, log: Callable[
 
 
 def bench_lighthouse(timeout: float, log: Callable[[str], None], performance_runs: int = LIGHTHOUSE_PERFORMANCE_RUNS) -> dict:
-    """Lighthouse on a fresh strict build of the real site (see :mod:`qbank.lighthouse_bench`)."""
+    """Lighthouse on a fresh strict build of the real site (see :mod:`benchmarks.lighthouse_bench`)."""
     from . import lighthouse_bench
 
     with tempfile.TemporaryDirectory(prefix="qbank-bench-lh-") as tmp:
@@ -1372,7 +1360,7 @@ def bench_lighthouse(timeout: float, log: Callable[[str], None], performance_run
         out = lighthouse_bench.measure(site, pages, performance_runs=performance_runs, log=log)
     versions = {run.get("lighthouse") for *_, run in lighthouse_bench.runs(out)}
     out["lighthouse_version"] = ", ".join(sorted(v for v in versions if v))
-    out["command"] = "python -m qbank.bench --only lighthouse"
+    out["command"] = "python -m benchmarks.bench --only lighthouse"
     return out
 
 
@@ -1638,7 +1626,7 @@ def report(results: dict) -> str:
             out.append(f"\nPage measurement failed: {site['pages_error']}")
         searches = [s for s in site.get("search", []) if "error" not in s]
         if searches:
-            out.append(f"\n## Search (qbank.search_bench: slow 4G = 150 ms RTT, 1.6 Mbit/s; 4× CPU; gzip; "
+            out.append(f"\n## Search (benchmarks.search_bench: slow 4G = 150 ms RTT, 1.6 Mbit/s; 4× CPU; gzip; "
                        f"typing “{SEARCH_QUERY}” on the math page; median of 3 runs)\n")
             out.append(_table(["bank", "compact index (gzip)", "term shards (gzip, largest)", "math page",
                                "math page + a search", "first keystroke → first result",
@@ -1669,7 +1657,7 @@ def report(results: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m qbank.bench", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run in a couple of minutes")
     parser.add_argument("--only", choices=("pipeline", "site", "lighthouse"), help="run one part only")
     parser.add_argument("--seed", type=int, default=SEED)

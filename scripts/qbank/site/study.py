@@ -6,7 +6,7 @@
   hooks add (badges, notices, "Also asked as", related questions, buttons, provenance).
   Links are rewritten to work from ``study/``.
 * :func:`publish` (``on_post_build``) writes ``study/cards.json`` — the answers' HTML keyed
-  by question id plus the scheduling constants the page uses (``qbank.scheduler.SPEC``) —
+  by question id plus the scheduling constants the page uses (``qbank.site.scheduler.SPEC``) —
   and the downloads ``downloads/dl-interview-questions.apkg`` and ``.csv``.
 
 The study page itself (``docs/assets/javascripts/study.js``) reads ``questions.json`` for
@@ -23,12 +23,12 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from .bank import Question
-from .scheduler import SPEC
-from .site.pages import DOWNLOAD_STEM
+from qbank.bank import Question
+from qbank.site.pages import DOWNLOAD_STEM
+from qbank.site.scheduler import SPEC
 
 if TYPE_CHECKING:
-    from .classify import Taxonomy
+    from qbank.classify import Taxonomy
 
 CARDS_PATH = "study/cards.json"
 STUDY_URL = "study/"
@@ -118,8 +118,8 @@ def read_site_url(root: Path) -> str:
 def publish(site_dir: Path, questions: list[Question], sources: list, taxonomy: Taxonomy, site_url: str,
             docs_dir: Path | None = None, timestamp: float | None = None) -> list[Path]:
     """Write ``study/cards.json`` and the two downloads into the built site."""
-    from .anki import write_apkg
-    from .csvexport import write_csv
+    from qbank.anki import write_apkg
+    from qbank.csvexport import write_csv
 
     site_dir = Path(site_dir)
     cards = site_dir / CARDS_PATH

@@ -1,8 +1,8 @@
-"""How fast the site's search answers a reader on a slow phone: ``python -m qbank.search_bench SITE``.
+"""How fast the site's search answers a reader on a slow phone: ``python -m benchmarks.search_bench SITE``.
 
 Why: the goal is "first result ≤ 1.5 s after the first keystroke, ≤ 100 ms per later
 keystroke, at 10,000 questions, on Lighthouse's slow-4G mobile profile", and only a real
-browser under that profile can say.  Used by ``make bench`` (:mod:`qbank.bench`) on the real
+browser under that profile can say.  Used by ``make bench`` (:mod:`benchmarks.bench`) on the real
 site and on synthetic banks; runnable alone on any built site.
 
 The site is served with gzip (as GitHub Pages serves it) from a local server; headless
@@ -157,7 +157,7 @@ def measure(site_dir: Path, page_path: str, query: str = QUERY, throttled: bool 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m qbank.search_bench", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.search_bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("site", type=Path, help="a built site directory (mkdocs build -d SITE)")
     parser.add_argument("--page", default="", help="site path of the page to search from (default: home)")
     parser.add_argument("--query", default=QUERY)
