@@ -1187,7 +1187,7 @@ def measure_pages(site_dir: Path, pages: dict[str, str | tuple[str, str]]) -> di
                 page = context.new_page()
                 responses = []
                 failed = []
-                page.on("response", responses.append)
+                page.on("response", lambda r, seen=responses: seen.append(r))  # playwright cannot wrap a builtin method
                 page.on("requestfailed", lambda r, failed=failed: failed.append(r.url))
                 page.goto(base + path, wait_until="load")
                 page.wait_for_load_state("networkidle")

@@ -132,7 +132,7 @@ def test_notebook_page_weight(browser, page_log: PageLog, site_server: str) -> N
         try:
             p = context.new_page()
             responses = []
-            p.on("response", responses.append)
+            p.on("response", lambda r, seen=responses: seen.append(r))  # playwright cannot wrap a builtin method
             _open(p, f"{site_server}notebooks/{path.stem}/")
             initial = len({r.url for r in responses})
             _load_all_images(p)
