@@ -196,7 +196,7 @@ class CaptionRules:
         glued = (words[-1] + (tail.group(0) if tail else "")).strip(".,:;()")
         if glued in self.keep_words:
             return False
-        opener = bool(tail) and tail.group(0) in self.sentence_openers and rest[len(tail.group(0)):][:1] in (" ", ",")
+        opener = tail is not None and tail.group(0) in self.sentence_openers and rest[len(tail.group(0)):][:1] in (" ", ",")
         if glue == "acronym":
             return len(words) == 1 and bool(re.fullmatch(r"[A-Z]{2,6}", phrase)) and opener
         last_letters = len(re.sub(r"[^A-Za-z]", "", words[-1]))

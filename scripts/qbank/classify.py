@@ -36,7 +36,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -508,8 +508,11 @@ def _validate(model: type[BaseModel], data: Any, path: str, entry: str) -> Any:
         raise TaxonomyError(path, _format_validation(err), entry) from None
 
 
-def _entries(model: type[BaseModel], items: list[Any], path: str, kind: str) -> tuple[Any, ...]:
-    out: list[Any] = []
+_Entry = TypeVar("_Entry", Topic, Tag)
+
+
+def _entries(model: type[_Entry], items: list[Any], path: str, kind: str) -> tuple[_Entry, ...]:
+    out: list[_Entry] = []
     seen: dict[str, int] = {}
     for i, item in enumerate(items):
         ident = item.get("id") if isinstance(item, dict) else None

@@ -11,7 +11,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -51,7 +51,7 @@ def _root() -> Path:
     return repo_root(Path.cwd())
 
 
-def _fail(message: str, hint: str = "", code: int = 2) -> None:
+def _fail(message: str, hint: str = "", code: int = 2) -> NoReturn:
     err.print(f"[bold red]error[/]: {message}", highlight=False)
     if hint:
         err.print(f"  hint: {hint}", highlight=False)
@@ -94,7 +94,7 @@ def extract(
     sources_file = _root() / "seeds" / "sources.yml"
     if sources_file.exists():
         known = {s.seed: s.id for s in load_sources(sources_file)}
-    lines = []
+    lines: list[str] = []
     for path in files:
         if not path.exists():
             _fail(f"{path}: no such file")

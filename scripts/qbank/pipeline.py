@@ -117,7 +117,7 @@ def build_questions(groups: Iterable[list[Record]], taxonomy: Taxonomy) -> tuple
         ))
         explained[qid] = result
     _assign_paths(questions)
-    questions.sort(key=lambda q: q.path.as_posix())
+    questions.sort(key=lambda q: str(q.path))  # every path is set just above
     return questions, explained
 
 

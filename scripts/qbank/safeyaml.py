@@ -47,6 +47,7 @@ def first_alias(text: str) -> tuple[int, int] | None:
         for event in yaml.parse(text, Loader=LOADER):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 mark = event.start_mark
+                assert mark is not None  # the parser marks every event
                 return mark.line, mark.column
     except yaml.YAMLError:
         return None

@@ -158,8 +158,9 @@ def _optimise_png(data: bytes) -> bytes:
     except ImportError:
         return data
     try:
-        with Image.open(io.BytesIO(data)) as im:
-            im.load()
+        with Image.open(io.BytesIO(data)) as opened:
+            opened.load()
+            im: Image.Image = opened
             if im.mode == "RGBA":
                 if im.getchannel("A").getextrema() != (255, 255):
                     return data

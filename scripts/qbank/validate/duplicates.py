@@ -138,12 +138,12 @@ def check_bank(docs: Sequence[Doc], ctx: Context) -> None:
     for score, a, b in sorted(best.values(), key=lambda t: (t[1].doc.rel, t[2].doc.rel)):
         if exempt(a.doc, b.doc):
             continue
-        for mine, other in ((a, b), (b, a)):
+        for mine, theirs in ((a, b), (b, a)):
             if mine.doc.selected:
                 mine.doc.add("QB701", mine.where,
-                             f"near-duplicate of {other.doc.qid or '?'} {quote(other.text)} in {other.doc.rel} "
+                             f"near-duplicate of {theirs.doc.qid or '?'} {quote(theirs.text)} in {theirs.doc.rel} "
                              f"(similarity {score:.0f})",
-                             f"answer {other.doc.rel} instead, or add `distinct_from: [{other.doc.qid}]` "
+                             f"answer {theirs.doc.rel} instead, or add `distinct_from: [{theirs.doc.qid}]` "
                              "if they really ask different things")
 
 
