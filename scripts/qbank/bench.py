@@ -738,7 +738,7 @@ def machine_info() -> dict:
         "load1_at_start": os.getloadavg()[0],
         # Other people edit the pipeline while benchmarks run: record what was measured.
         "code": {name: _digest(REPO / "scripts" / "qbank" / name)
-                 for name in ("normalize.py", "dedupe.py", "classify.py", "pipeline.py", "site/hooks.py",
+                 for name in ("normalize.py", "dedupe.py", "classify.py", "pipeline.py", "site/plugin.py",
                               "validate.py")},
         "versions": versions,
     }
@@ -1110,10 +1110,7 @@ def _make_site_project(dest: Path, n: int | None, seed: int) -> dict:
 
     from .bank import render
 
-    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-    hooks = REPO / "scripts" / "qbank" / "site" / "hooks.py"
-    config = re.sub(r"(?m)^(\s*-\s*)scripts/qbank/site/hooks\.py\s*$", lambda m: m.group(1) + str(hooks), config)
-    (dest / "mkdocs.yml").write_text(config, encoding="utf-8")
+    shutil.copy2(REPO / "mkdocs.yml", dest / "mkdocs.yml")  # its `qbank` plugin is this installed package
     for name in ("overrides", "data", "seeds"):
         shutil.copytree(REPO / name, dest / name)
     shutil.copytree(REPO / "docs" / "assets", dest / "docs" / "assets")
