@@ -1287,6 +1287,10 @@ def bench_site(sizes: tuple[int, ...], seed: int, timeout: float, log: Callable[
         real_site = tmp_path / "real-site"
         out["real"] = _mkdocs_build(REPO / "mkdocs.yml", real_site, timeout)
         out["real"]["questions"] = sum(1 for _ in (REPO / "docs" / "questions").glob("*/*.md"))
+        from . import reload_bench  # edit-to-reload under `make serve`
+
+        log("site: edit-to-reload under mkdocs serve --dirty (qbank.reload_bench)")
+        out["reload"] = reload_bench.measure(reload_bench.copy_project(tmp_path / "reload"), log=log)
         out["synthetic"] = []
         for k, n in enumerate(sizes):
             log(f"site: synthetic bank of {n:,} questions")
@@ -1601,6 +1605,10 @@ def report(results: dict) -> str:
         for s in site.get("search", []):
             if "error" in s:
                 out.append(f"\nSearch measurement failed on the {s['bank']} site: {s['error']}")
+        if site.get("reload"):
+            from .reload_bench import summary
+
+            out.append("\n## Edit-to-reload (qbank.reload_bench)\n\n" + summary(site["reload"]))
         if site.get("pages_missing"):
             out.append(f"\nPages not found in the bank: {', '.join(site['pages_missing'])}")
     out.append("\n## Goals\n")

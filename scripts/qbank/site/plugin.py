@@ -23,8 +23,11 @@ import html as _html
 import logging
 import os
 import re
+import shutil
+import tempfile
 from pathlib import Path
 
+import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
@@ -82,14 +85,22 @@ class QbankPlugin(BasePlugin[QbankConfig]):
         self.content: dict[str, tuple[str, str]] = {}  # src_uri -> (page HTML in, HTML out of on_page_content)
         self.outline: dict[str, tuple] = {}        # question id -> what other pages show of it
         self.stamp: tuple | None = None            # data files, templates, notebooks as last built
+        self.generated_dir: Path | None = None     # --dirty: the generated pages' Markdown, as files
+        self.bytecode = _TemplateCache()           # the theme's compiled templates (MkDocs makes a new Jinja env per build)
 
     # -- events ---------------------------------------------------------------------
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.is_serve = command == "serve"
         self.is_dirty = dirty
+        if dirty:  # MkDocs's warning would abort every build in strict mode, and is answered here
+            logging.getLogger("mkdocs.commands.build").addFilter(_dirty_warning)
 
     def on_shutdown(self) -> None:
+        logging.getLogger("mkdocs.commands.build").removeFilter(_dirty_warning)
+        if self.generated_dir is not None:
+            shutil.rmtree(self.generated_dir, ignore_errors=True)
+            self.generated_dir = None
         if self.renderer is not None:
             self.renderer.close()
             self.renderer = None
@@ -146,7 +157,7 @@ class QbankPlugin(BasePlugin[QbankConfig]):
             existing = files.get_file_from_path(path)
             if existing is not None:
                 raise PluginError(f"docs/{path} is generated at build time; delete the committed file")
-            files.append(File.generated(config, path, content=content))
+            files.append(self._generated(config, path, content))
 
         suggest = pages.suggest_url(config.repo_url or "")
         add("index.md", pages.home(questions, taxonomy, self.sources, suggest))
@@ -248,6 +259,11 @@ class QbankPlugin(BasePlugin[QbankConfig]):
                 self.answers[q.id] = answers
         return out
 
+    def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+        if self.is_serve:  # compiling Material's templates again costs ~0.4 s per rebuild
+            env.bytecode_cache = self.bytecode
+        return env
+
     def on_page_context(self, context: dict, *, page: Page, config: MkDocsConfig, nav) -> dict:  # noqa: ANN001 - MkDocs Navigation
         """The table of contents shows headings as text: formulas in them become plain text (√dₖ), never raw TeX."""
         stack = list(page.toc or [])
@@ -280,6 +296,19 @@ class QbankPlugin(BasePlugin[QbankConfig]):
         return server
 
     # -- helpers --------------------------------------------------------------------
+
+    def _generated(self, config: MkDocsConfig, path: str, content: str) -> File:
+        """A generated page.  Under ``--dirty`` it is backed by a file that is rewritten only when
+        its content changed, so that MkDocs rebuilds only the generated pages that changed."""
+        if not self.is_dirty:
+            return File.generated(config, path, content=content)
+        if self.generated_dir is None:
+            self.generated_dir = Path(tempfile.mkdtemp(prefix="qbank-generated-"))
+        src = self.generated_dir / path
+        if not src.is_file() or src.read_text(encoding="utf-8") != content:
+            src.parent.mkdir(parents=True, exist_ok=True)
+            src.write_text(content, encoding="utf-8")
+        return File.generated(config, path, abs_src_path=str(src))
 
     def _renderer(self) -> KatexRenderer:
         if self.renderer is None:
@@ -336,7 +365,7 @@ class QbankPlugin(BasePlugin[QbankConfig]):
             stale = {q.path.as_posix() for q in self.questions
                      if q.topic in topics or q.id in ids or ids & {r.id for r in self.related.get(q.id, [])}}
         for f in files.documentation_pages():
-            if f.src_uri in stale and f.generated_by is None and os.path.isfile(f.abs_dest_path):
+            if f.src_uri in stale and os.path.isfile(f.abs_dest_path):
                 os.utime(f.abs_dest_path, (0, 0))
 
     def _stamp(self, config: MkDocsConfig) -> tuple:
@@ -379,6 +408,33 @@ class QbankPlugin(BasePlugin[QbankConfig]):
         if errors:
             raise PluginError("\n".join(messages) + "\nhint: fix the formula (it must be valid KaTeX) and build again")
         return rendered
+
+
+class _TemplateCache(jinja2.BytecodeCache):
+    """Compiled templates in memory, from build to build of one `mkdocs serve` (Jinja checks
+    each template's source checksum: an edited template is compiled again)."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.store.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+def _dirty_warning(record: logging.LogRecord) -> bool:
+    """MkDocs warns that a dirty build leaves "inaccurate navigation and other links": not on
+    this site, whose nav changes only with the files that make the plugin rebuild every page
+    (data/, mkdocs.yml, the notebooks), and whose pages that list other questions are
+    generated (always rebuilt) or rebuilt by :meth:`QbankPlugin._invalidate`."""
+    if record.levelno == logging.WARNING and record.getMessage().startswith("A 'dirty' build is being performed"):
+        log.info("qbank: dirty build: the changed pages, the generated ones and the pages that show what changed")
+        return False
+    return True
 
 
 def _refuse_links(docs: Path) -> None:
