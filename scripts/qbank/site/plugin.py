@@ -183,6 +183,10 @@ class QbankPlugin(BasePlugin[QbankConfig]):
             for old in q.redirect_from:
                 add(old[: -len(".md")] + "/index.html", pages.redirect(q, old, config.site_url or ""))
         self._invalidate(files, config)
+        # A dirty build keeps the search entries of the pages it skips, not of deleted ones.
+        urls = {"" if f.url in (".", "./") else f.url for f in files.documentation_pages()}  # as Page.url
+        for url in [u for u in self.search_pages if u not in urls]:
+            del self.search_pages[url]
         return files
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -354,9 +358,9 @@ class QbankPlugin(BasePlugin[QbankConfig]):
         stamp = self._stamp(config)
         before, before_stamp = self.outline, self.stamp
         self.outline, self.stamp = outline, stamp
-        if not self.is_dirty or before_stamp is None:
+        if not self.is_dirty:
             return
-        if stamp != before_stamp:
+        if stamp != before_stamp:  # or the first build of this process: the pages it skips would be missing from the aggregates
             stale = {f.src_uri for f in files.documentation_pages()}
         else:
             changed = {k for k in before.keys() | outline.keys() if before.get(k) != outline.get(k)}
