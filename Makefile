@@ -27,8 +27,10 @@ chromium:
 	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	else echo "chromium is missing: run  sudo apt-get install -y chromium" >&2; exit 1; fi
 
+# --dirty: after an edit MkDocs renders only the changed pages; the qbank plugin renders too the
+# pages that show what changed and keeps every aggregate complete (README, Benchmarks: edit-to-reload).
 serve: setup
-	.venv/bin/mkdocs serve --dev-addr 127.0.0.1:$(PORT) --livereload
+	.venv/bin/mkdocs serve --dirty --dev-addr 127.0.0.1:$(PORT) --livereload
 
 build: setup
 	.venv/bin/mkdocs build --strict --clean
@@ -53,6 +55,7 @@ test: setup
 # ruff's rules are in pyproject.toml (`ruff check` only: the code is never mass-reformatted).
 lint: setup
 	.venv/bin/ruff check scripts benchmarks tests
+	.venv/bin/mypy
 
 # What CI runs (.ci/run and both GitHub workflows): lint, validate, bank in sync, every test.
 check: setup

@@ -747,7 +747,7 @@ def machine_info() -> dict:
         "load1_at_start": os.getloadavg()[0],
         # Other people edit the pipeline while benchmarks run: record what was measured.
         "code": {name: _digest(REPO / "scripts" / "qbank" / name)
-                 for name in ("normalize.py", "dedupe.py", "classify.py", "pipeline.py", "site/hooks.py",
+                 for name in ("normalize.py", "dedupe.py", "classify.py", "pipeline.py", "site/plugin.py",
                               "validate/run.py", "validate/duplicates.py")},
         "versions": versions,
     }
@@ -1106,10 +1106,7 @@ def _make_site_project(dest: Path, n: int | None, seed: int) -> dict:
 
     from qbank.bank import render
 
-    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-    hooks = REPO / "scripts" / "qbank" / "site" / "hooks.py"
-    config = re.sub(r"(?m)^(\s*-\s*)scripts/qbank/site/hooks\.py\s*$", lambda m: m.group(1) + str(hooks), config)
-    (dest / "mkdocs.yml").write_text(config, encoding="utf-8")
+    shutil.copy2(REPO / "mkdocs.yml", dest / "mkdocs.yml")  # its `qbank` plugin is this installed package
     for name in ("overrides", "data", "seeds"):
         shutil.copytree(REPO / name, dest / name)
     shutil.copytree(REPO / "docs" / "assets", dest / "docs" / "assets")
@@ -1286,6 +1283,10 @@ def bench_site(sizes: tuple[int, ...], seed: int, timeout: float, log: Callable[
         real_site = tmp_path / "real-site"
         out["real"] = _mkdocs_build(REPO / "mkdocs.yml", real_site, timeout)
         out["real"]["questions"] = sum(1 for _ in (REPO / "docs" / "questions").glob("*/*.md"))
+        from . import reload_bench  # edit-to-reload under `make serve`
+
+        log("site: edit-to-reload under mkdocs serve --dirty (benchmarks.reload_bench)")
+        out["reload"] = reload_bench.measure(reload_bench.copy_project(tmp_path / "reload"), log=log)
         out["synthetic"] = []
         for k, n in enumerate(sizes):
             log(f"site: synthetic bank of {n:,} questions")
@@ -1641,6 +1642,10 @@ def report(results: dict) -> str:
         for s in site.get("search", []):
             if "error" in s:
                 out.append(f"\nSearch measurement failed on the {s['bank']} site: {s['error']}")
+        if site.get("reload"):
+            from .reload_bench import summary
+
+            out.append("\n## Edit-to-reload (benchmarks.reload_bench)\n\n" + summary(site["reload"]))
         if site.get("pages_missing"):
             out.append(f"\nPages not found in the bank: {', '.join(site['pages_missing'])}")
     lh = results.get("lighthouse")

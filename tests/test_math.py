@@ -21,7 +21,7 @@ import pytest
 from qbank.site import vendor
 from qbank.katex import KatexError, KatexRenderer, MathToolError, node_modules_dir
 from qbank.repo import repo_root
-from qbank.site.math import MathError, find_tex_line, render_math
+from qbank.site.math import MathError, find_tex_line, raw_tex, render_math
 
 NODE_MODULES = node_modules_dir()
 NODE = shutil.which("node")
@@ -370,3 +370,16 @@ def test_mermaid_loader_shim():
     assert out["keptShim"], "re-running the shim (instant navigation) replaced the loaded one"
     # The shim's relative URL lands on the vendored file.
     assert vendor.MERMAID_JS == "assets/vendor/mermaid/mermaid.esm.min.mjs"
+
+
+@pytest.mark.parametrize("text", [r"a \(x\) b", r"\[ y \]", "$$", r"the \alpha{} here", "&#92;(x&#92;)",
+                                  "&#x5C;[ y &#x5c;]", "&#36;&#36;", "&#092;begin{x}", "&bsol;alpha{"])
+def test_raw_tex_finds_tex_however_it_is_written(text: str) -> None:
+    """Pages without a backslash or dollar (or an entity for one) are not parsed: the rest are."""
+    assert raw_tex(f"<p>{text}</p>")
+
+
+@pytest.mark.parametrize("page", ["<p>plain text &amp; &#920; &#x245; &#9;</p>",
+                                  r'<pre><code>\(x\)</code></pre><span class="katex">\alpha{}</span>'])
+def test_raw_tex_ignores_pages_without_prose_tex(page: str) -> None:
+    assert raw_tex(page) == []

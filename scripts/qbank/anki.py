@@ -21,6 +21,7 @@ modification time of the bank files and of this module (``SOURCE_DATE_EPOCH`` ov
 
 from __future__ import annotations
 
+import functools
 import html
 import os
 import re
@@ -95,6 +96,7 @@ def answer_html(text: str) -> str:
     return _MD.reset().convert(text)
 
 
+@functools.lru_cache(maxsize=4096)  # every build exports every answer; mkdocs serve rebuilds often
 def markdown_to_anki_html(text: str, page_url: str = "") -> str:
     """Bank Markdown -> HTML for an Anki field (math stays TeX between ``\\( \\)`` / ``\\[ \\]``)."""
     out = answer_html(text)

@@ -1,1 +1,1 @@
-"""MkDocs side of the project: build-time hooks, math rendering, vendored assets."""
+"""MkDocs side of the project: the `qbank` plugin, math rendering, vendored assets."""

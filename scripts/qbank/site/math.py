@@ -131,9 +131,15 @@ VOID_ELEMENTS = frozenset("area base br col embed hr img input link meta source 
 RAW_TEX = re.compile(r"\\[()\[\]]|\$\$|\\(?:begin|end)\{|\\[a-zA-Z]{2,}(?=[{_^\\\s(]|$)")
 
 
+# What can decode to a backslash or a dollar sign: without any, no RAW_TEX can match the text.
+_TEX_CHARS = re.compile(r"[\\$]|&(?:#0*(?:92|36)(?!\d)|#[xX]0*(?:5[cC]|24)(?![0-9a-fA-F])|bsol;|dollar;)")
+
+
 def raw_tex(html: str) -> list[str]:
     """Snippets of TeX showing as plain text on a rendered page (a formula Markdown broke:
     display math inside a paragraph, an unclosed delimiter...)."""
+    if not _TEX_CHARS.search(html):  # most pages: nothing to look for, no need to parse
+        return []
     parser = _ProseText()
     parser.feed(html)
     parser.close()

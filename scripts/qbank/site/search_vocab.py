@@ -40,9 +40,10 @@ STOPWORDS: tuple[str, ...] = (
 
 def words(text: str) -> list[str]:
     """Lower-case ASCII words of ``text``: accents dropped, every other character a separator."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
-    return _WORD.findall(plain.lower())
+    if not text.isascii():  # ASCII has nothing to decompose (the common case: skip the per-character loop)
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+    return _WORD.findall(text.lower())
 
 
 def _singular(word: str) -> str:
@@ -63,11 +64,17 @@ class Spelling:
         pairs = sorted(((str(b).lower(), str(a).lower()) for b, a in table.items()), key=lambda p: (-len(p[0]), p[0]))
         return cls(tuple(pairs))
 
+    @cached_property
+    def _seen(self) -> dict[str, str]:
+        return {}  # word -> spelled: a bank repeats its words, the table is scanned once per word
+
     def __call__(self, word: str) -> str:
-        for british, american in self.pairs:
-            if word.startswith(british):
-                return american + word[len(british):]
-        return word
+        seen = self._seen
+        spelled = seen.get(word)
+        if spelled is None:
+            spelled = seen[word] = next((american + word[len(british):] for british, american in self.pairs
+                                         if word.startswith(british)), word)
+        return spelled
 
 
 @dataclass(frozen=True)

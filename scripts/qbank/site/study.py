@@ -1,10 +1,11 @@
 """Build-time side of the study mode (``/study/``) and of the downloadable exports.
 
-* :func:`capture` is called by the site hooks' ``on_page_content`` for every page, after
-  KaTeX has typeset the math: for a question page it keeps the answers' HTML (the
-  ``## Answer N`` sections with their attribution lines), without the page chrome the
-  hooks add (badges, notices, "Also asked as", related questions, buttons, provenance).
-  Links are rewritten to work from ``study/``.
+* :func:`answer_html` is called by the site plugin's ``on_page_content`` for every question
+  page, after KaTeX has typeset the math: it keeps the answers' HTML (the ``## Answer N``
+  sections with their attribution lines), without the page chrome the plugin adds (badges,
+  notices, "Also asked as", related questions, buttons, provenance).  Links are rewritten
+  to work from ``study/``.  The plugin keeps them (question id -> HTML) between the builds
+  of one ``mkdocs serve``: a dirty rebuild renders only the changed pages.
 * :func:`publish` (``on_post_build``) writes ``study/cards.json`` — the answers' HTML keyed
   by question id plus the scheduling constants the page uses (``qbank.site.scheduler.SPEC``) —
   and the downloads ``downloads/dl-interview-questions.apkg`` and ``.csv``.
@@ -41,15 +42,6 @@ _AFTER = re.compile(r'<h2[\s>]|<div class="qb-actions"|<p class="qb-provenance"'
 _HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.S)
 _URL_ATTR = re.compile(r'\b(href|src)="([^"]*)"')
 
-# question id -> answer HTML. Not cleared between the builds of one `mkdocs serve`: a dirty
-# rebuild renders only the changed pages, the others keep their last capture.
-ANSWERS: dict[str, str] = {}
-
-
-def reset() -> None:
-    ANSWERS.clear()
-
-
 def _rebase(url: str, page_url: str, target: str = STUDY_URL) -> str:
     """A relative link of the page at ``page_url`` rewritten to work from ``target``."""
     if not url or url.startswith(("#", "/", "data:", "mailto:")) or re.match(r"^[a-z][a-z0-9+.-]*:", url, re.I):
@@ -85,25 +77,17 @@ def answer_html(content: str, page_url: str) -> str:
     return _URL_ATTR.sub(lambda m: f'{m.group(1)}="{_rebase(m.group(2), page_url)}"', html)
 
 
-def capture(question: Question | None, page_url: str, content: str) -> None:
-    """Remember the answer HTML of one question page (``content`` = final page content)."""
-    if question is None or not question.answers:
-        return
-    html = answer_html(content, page_url)
-    if html:
-        ANSWERS[question.id] = html
-
-
-def cards_document(questions: list[Question]) -> dict:
+def cards_document(questions: list[Question], answers: dict[str, str]) -> dict:
+    """The study cards: ``answers`` maps a question id to its :func:`answer_html`."""
     answered = [q for q in questions if q.answers]
-    missing = [q.id for q in answered if q.id not in ANSWERS]
+    missing = [q.id for q in answered if q.id not in answers]
     if missing:
         raise RuntimeError(f"study mode: no rendered answer captured for {', '.join(sorted(missing)[:5])}"
                            f"{' …' if len(missing) > 5 else ''} (was on_page_content skipped?)")
     return {
         "version": CARDS_VERSION,
         "scheduler": SPEC,
-        "cards": [{"id": q.id, "answer_html": ANSWERS[q.id]} for q in sorted(answered, key=lambda q: q.id)],
+        "cards": [{"id": q.id, "answer_html": answers[q.id]} for q in sorted(answered, key=lambda q: q.id)],
     }
 
 
@@ -116,7 +100,7 @@ def read_site_url(root: Path) -> str:
 
 
 def publish(site_dir: Path, questions: list[Question], sources: list, taxonomy: Taxonomy, site_url: str,
-            docs_dir: Path | None = None, timestamp: float | None = None) -> list[Path]:
+            docs_dir: Path | None = None, timestamp: float | None = None, *, answers: dict[str, str]) -> list[Path]:
     """Write ``study/cards.json`` and the two downloads into the built site."""
     from qbank.anki import write_apkg
     from qbank.csvexport import write_csv
@@ -124,7 +108,7 @@ def publish(site_dir: Path, questions: list[Question], sources: list, taxonomy: 
     site_dir = Path(site_dir)
     cards = site_dir / CARDS_PATH
     cards.parent.mkdir(parents=True, exist_ok=True)
-    cards.write_text(json.dumps(cards_document(questions), ensure_ascii=False, separators=(",", ":")) + "\n",
+    cards.write_text(json.dumps(cards_document(questions, answers), ensure_ascii=False, separators=(",", ":")) + "\n",
                      encoding="utf-8")
     apkg, csv_file = site_dir / DOWNLOADS["anki"], site_dir / DOWNLOADS["csv"]
     apkg.parent.mkdir(parents=True, exist_ok=True)
@@ -133,5 +117,4 @@ def publish(site_dir: Path, questions: list[Question], sources: list, taxonomy: 
     return [cards, apkg, csv_file]
 
 
-__all__ = ["ANSWERS", "CARDS_PATH", "DOWNLOADS", "answer_html", "capture", "cards_document", "publish",
-           "read_site_url", "reset"]
+__all__ = ["CARDS_PATH", "DOWNLOADS", "answer_html", "cards_document", "publish", "read_site_url"]

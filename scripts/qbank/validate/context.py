@@ -101,7 +101,7 @@ class Context:
         return self._docs_files
 
     def set_generated(self, docs: Iterable[Doc]) -> None:
-        """Pages the build adds (qbank.site.hooks.on_files): links to them are fine."""
+        """Pages the build adds (the qbank plugin's on_files): links to them are fine."""
         used = {t for d in docs for t in list_field(d.meta, "tags") if isinstance(t, str)}
         pages = {"index.md", "questions/index.md", "tags/index.md", "unanswered.md", "sources.md"}
         pages |= {f"questions/{t}/index.md" for t in self.topics}
