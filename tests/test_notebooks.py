@@ -15,6 +15,7 @@ Execution timings go to tests/artifacts/notebook-run-<name>.json.
 from __future__ import annotations
 
 import ast
+import asyncio
 import base64
 import io
 import json
@@ -169,6 +170,18 @@ def test_notebook_executes_and_reproduces(path: Path):
     assert not diffs, f"{path.name} does not reproduce (run `make notebooks` if intended):\n" + "\n".join(diffs)
     exact = dumps(result.notebook) == path.read_text(encoding="utf-8")
     assert exact, f"{path.name}: reproduces within tolerance but not byte for byte"
+
+
+def test_execution_also_works_inside_a_running_event_loop():
+    """Where the caller's thread already runs an event loop (a pytest worker that also drives
+    Playwright's sync API), a plain asyncio.run() would raise; execution still happens."""
+    path = min(NOTEBOOKS, key=lambda p: p.stat().st_size)
+
+    async def caller():
+        return execute(path)
+
+    result = asyncio.run(caller())
+    assert not compare(_load(path), result.notebook)
 
 
 # -- normalisation and comparison (units) ------------------------------------------------

@@ -45,6 +45,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import concurrent.futures
 import copy
 import io
 import json
@@ -53,10 +54,14 @@ import re
 import sys
 import tempfile
 import time
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from .repo import repo_root
+
+T = TypeVar("T")
 
 __all__ = [
     "IMAGE_TOLERANCE",
@@ -239,10 +244,21 @@ async def _execute_async(path: Path, timeout: int) -> RunResult:
     return RunResult(path, normalise(json.loads(nbformat.writes(nb))), seconds)
 
 
+def _run(coro: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run``, also from a thread whose event loop is running (a caller next to
+    Playwright's sync API, a notebook): there the coroutine runs in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 def execute(path: Path, timeout: int = CELL_TIMEOUT) -> RunResult:
     """Execute one notebook headless (its folder as cwd); raise :class:`NotebookError` if a
     cell fails. The notebook on disk is not touched."""
-    return asyncio.run(_execute_async(path, timeout))
+    return _run(_execute_async(path, timeout))
 
 
 def execute_many(paths: list[Path], jobs: int | None = None, timeout: int = CELL_TIMEOUT) -> list[RunResult]:
@@ -258,7 +274,7 @@ def execute_many(paths: list[Path], jobs: int | None = None, timeout: int = CELL
 
         return list(await asyncio.gather(*(one(p) for p in paths)))
 
-    return asyncio.run(run_all())
+    return _run(run_all())
 
 
 # -- normalising and comparing ---------------------------------------------------------
