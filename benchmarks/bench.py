@@ -29,7 +29,6 @@ import argparse
 import contextlib
 import cProfile
 import datetime as _dt
-import functools
 import gzip
 import http.server
 import json
@@ -48,7 +47,7 @@ import tempfile
 import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -1137,17 +1136,11 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@contextlib.contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+def serve(directory: Path) -> contextlib.AbstractContextManager[str]:
+    """``directory`` as plain static files (no compression); yields the base URL."""
+    from benchmarks.search_bench import serve_static
+
+    return serve_static(directory, _QuietHandler)
 
 
 _COMPRESSIBLE = re.compile(r"text/|javascript|json|xml|svg|css", re.I)

@@ -77,9 +77,15 @@ class _GzipHandler(http.server.SimpleHTTPRequestHandler):
         return io.BytesIO(body)
 
 
+def serve_gzip(directory: Path) -> contextlib.AbstractContextManager[str]:
+    """``directory`` served as GitHub Pages does (gzip for text); yields the base URL."""
+    return serve_static(directory, _GzipHandler)
+
+
 @contextlib.contextmanager
-def serve_gzip(directory: Path) -> Iterator[str]:
-    handler = functools.partial(_GzipHandler, directory=str(directory))
+def serve_static(directory: Path, handler_class: type[http.server.SimpleHTTPRequestHandler]) -> Iterator[str]:
+    """``directory`` on an ephemeral 127.0.0.1 port in a thread; yields the base URL."""
+    handler = functools.partial(handler_class, directory=str(directory))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
