@@ -147,7 +147,7 @@ def _suggest_button(url: str) -> str:
     if not url:
         return ""
     return (f'\n<p class="qb-suggest"><a class="md-button" href="{esc(url)}">Suggest a question</a>\n'
-            "<span>an interview question the bank does not have yet, with or without an answer</span></p>\n")
+            "<span>An interview question the bank lacks? Suggest it, with or without an answer.</span></p>\n")
 
 
 def _help_wanted(unanswered_count: int) -> str:
