@@ -12,7 +12,7 @@ import json
 from collections import Counter
 from urllib.parse import quote
 
-from ..bank import Question
+from ..bank import DIFFICULTIES, Question
 from ..classify import Tag, Taxonomy, Topic
 from ..source import Source
 
@@ -237,7 +237,7 @@ them. The address keeps the filters: bookmark or share it.
 
 def topic_page(topic: Topic, questions: list[Question], tags: dict[str, Tag] | None = None) -> str:
     counts = Counter(q.status for q in questions)
-    by_difficulty = {d: [q for q in questions if q.difficulty == d] for d in ("easy", "medium", "hard")}
+    by_difficulty = {d: [q for q in questions if q.difficulty == d] for d in DIFFICULTIES}
     sections = []
     for d, qs in by_difficulty.items():
         if qs:
@@ -439,12 +439,16 @@ def question_actions(q: Question, edit_url: str, report_url: str) -> list[str]:
 TOPIC_NAV_MAX = 40  # a topic of thousands of questions lists the 40 around the current one
 
 
-def topic_nav(q: Question, questions: list[Question], topic: Topic | None) -> dict | None:
-    """The left column of a question page: its topic's questions in the topic page's order."""
+def in_topic_order(questions: list[Question]) -> list[Question]:
+    """A topic's questions in its page's order: by difficulty, the bank's order within one."""
+    return sorted(questions, key=lambda x: DIFFICULTIES.index(x.difficulty) if x.difficulty in DIFFICULTIES else 3)
+
+
+def topic_nav(q: Question, same: list[Question], topic: Topic | None) -> dict | None:
+    """The left column of a question page: ``same`` is its topic's questions, already
+    :func:`in_topic_order` (sorted once per build, not once per page)."""
     if topic is None:
         return None
-    rank = {"easy": 0, "medium": 1, "hard": 2}
-    same = sorted((x for x in questions if x.topic == q.topic), key=lambda x: rank.get(x.difficulty, 3))
     at = next((i for i, x in enumerate(same) if x.id == q.id), 0)
     start = max(0, min(at - TOPIC_NAV_MAX // 2, len(same) - TOPIC_NAV_MAX))
     shown = same[start:start + TOPIC_NAV_MAX]

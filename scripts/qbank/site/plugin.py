@@ -128,6 +128,7 @@ class QbankPlugin(BasePlugin[QbankConfig]):
         self.topic_questions = {}
         for q in questions:
             self.topic_questions.setdefault(q.topic, []).append(q)
+        self.topic_questions = {t: pages.in_topic_order(qs) for t, qs in self.topic_questions.items()}
         if not self.is_dirty:  # every page is rendered again: nothing to keep
             self.answers.clear()
             self.search_pages.clear()

@@ -29,13 +29,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..bank import Question
+from ..bank import DIFFICULTIES, Question
 from ..classify import Taxonomy
 from .search_vocab import STOPWORDS, Vocabulary, words
 
 INDEX_FILE = "search/qbank.json"
 SHARD_DIR = "search/terms"
-DIFFICULTIES = ("easy", "medium", "hard")
 # A document of the compact index; for a page that is not a question: path = its URL,
 # topic/difficulty/status = -1, synonyms = its description.
 DOC_FIELDS = ("title", "path", "topic", "difficulty", "status", "tags", "aliases", "synonyms")
