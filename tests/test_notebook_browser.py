@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, PageLog, new_guarded_context, site_path, wait_for_title
+from conftest import REPO, PageLog, click_instantly, new_guarded_context, site_path, wait_for_title
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -100,13 +100,13 @@ def test_question_and_notebook_link_both_ways(page, page_log: PageLog, site_serv
     page.evaluate("() => { window.__qbSameDocument = true; }")
     box = page.locator("article .admonition.example", has_text="Try it in a notebook")
     assert box.count() == 1 and box.is_visible()
-    box.locator('a[href$="notebooks/optimizers/"]').click()
+    click_instantly(page, box.locator('a[href$="notebooks/optimizers/"]'))
     page.wait_for_url(re.compile(r"notebooks/optimizers/$"))
     wait_for_title(page, "Optimizers on a 2-D loss surface")
     _assert_rendered(page, "optimizers after instant navigation")  # inline rules + KaTeX survive instant nav
     back = page.locator(f'article a[href$="{MOMENTUM_Q.rsplit("/", 2)[-2]}/"]')
     assert back.count() >= 1, "the notebook does not link back to the momentum question"
-    back.first.click()
+    click_instantly(page, back.first)
     page.wait_for_url(re.compile(re.escape(MOMENTUM_Q) + "$"))
     assert page.evaluate("() => window.__qbSameDocument === true"), "a full reload instead of instant navigation"
     page.wait_for_selector("article .admonition.example")

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from conftest import PageLog, site_path, wait_for_title
+from conftest import PageLog, click_instantly, site_path, wait_for_title
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -140,7 +140,7 @@ def test_result_opens_the_page_with_highlighting_by_instant_navigation(page, sit
     link = page.locator(f'.md-search-result__item a[href*="{q["url"]}"]').first
     href = link.get_attribute("href")
     assert parse_qs(urlsplit(href).query).get("h") == ["dropout"], href
-    link.click()
+    click_instantly(page, link)
     page.wait_for_url(re.compile(re.escape(q["url"]) + r"\?h="))
     wait_for_title(page, q["title"])
     assert page.evaluate("() => window.__qbSameDocument === true"), "not instant navigation"
@@ -237,7 +237,7 @@ def test_browse_page_has_a_plain_fallback_and_no_controls_in_its_html(built_site
 def test_browse_works_after_instant_navigation(page, site_server: str) -> None:
     _open(page, site_server)
     page.evaluate("() => { window.__qbSameDocument = true; }")
-    page.locator('.md-tabs a[href$="browse/"]').first.click()
+    click_instantly(page, page.locator('.md-tabs a[href$="browse/"]').first)
     page.wait_for_selector(".qb-browse-results > li")
     assert page.evaluate("() => window.__qbSameDocument === true"), "not instant navigation"
     assert page.locator(".qb-browse-filters select").count() == 4

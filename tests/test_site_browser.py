@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, PageLog, guarded_page, site_path, wait_for_title
+from conftest import REPO, SITEMAP_ARRIVED, PageLog, click_instantly, guarded_page, site_path, wait_for_title
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -147,7 +147,7 @@ def test_math_is_typeset_on_load_and_after_instant_navigation(page, page_log: Pa
     _open(page, site_server + _topic_url(other))
     page.evaluate("() => { window.__qbSameDocument = true; }")
     link = page.locator(f'article.md-content__inner a[href$="{other["url"].rsplit("/", 2)[-2]}/"]').first
-    link.click()
+    click_instantly(page, link)
     page.wait_for_url(re.compile(re.escape(other["url"]) + "$"))
     wait_for_title(page, other["title"])
     assert page.evaluate("() => window.__qbSameDocument === true"), "the click did a full page load, not instant navigation"
@@ -210,7 +210,7 @@ def test_mermaid_after_instant_navigation_follows_the_palette_and_stays_light(
     _open(page, site_server + _topic_url(mermaid_q))
     page.evaluate("() => { window.__qbSameDocument = true; }")
     slug = mermaid_q["url"].rstrip("/").rsplit("/", 1)[-1]
-    page.locator(f'article.md-content__inner a[href$="{slug}/"]').first.click()
+    click_instantly(page, page.locator(f'article.md-content__inner a[href$="{slug}/"]').first)
     page.wait_for_url(re.compile(re.escape(mermaid_q["url"]) + "$"))
     wait_for_title(page, mermaid_q["title"])
     page.wait_for_function(HAS_MERMAID_SVG, timeout=20_000)
@@ -274,12 +274,48 @@ def test_question_page_left_column_lists_the_topic_and_instant_navigation_keeps_
     assert nav.locator("li").count() == min(len(same_topic), 40)
     other = next(q for q in same_topic if q["id"] != temperature_q["id"])
     page.evaluate("() => { window.__qbSameDocument = true; }")
-    nav.locator(f'a[href$="{other["url"].rsplit("/", 2)[-2]}/"]').first.click()
+    click_instantly(page, nav.locator(f'a[href$="{other["url"].rsplit("/", 2)[-2]}/"]').first)
     page.wait_for_url(re.compile(re.escape(other["url"]) + "$"))
     wait_for_title(page, other["title"])
     assert page.evaluate("() => window.__qbSameDocument === true"), "the click did a full page load, not instant navigation"
     marked = page.locator(".md-sidebar--primary .qb-topic-nav a[aria-current=page]")
     assert marked.count() == 1 and marked.inner_text().strip() == other["title"]
+
+
+def test_sitemap_is_fetched_when_a_link_is_reached_for_not_on_every_page_load(
+        page, page_log: PageLog, site_server: str, questions_json: dict, temperature_q: dict) -> None:
+    """Issue 12: Material's instant navigation needs sitemap.xml (every page of the bank: 111 KiB
+    gzip at 10,000 questions).  A page load does not fetch it; reaching for a link does, and
+    from then on navigation is instant.  Pointer over plain text, scrolling and typing in the
+    search box fetch nothing."""
+    _open(page, site_server + temperature_q["url"])
+    page.mouse.move(700, 300)
+    page.locator("article.md-content__inner h1").hover()
+    page.mouse.wheel(0, 400)
+    page.keyboard.press("/")
+    page.keyboard.type("adam")
+    page.keyboard.press("Escape")
+    page.wait_for_load_state("networkidle")
+    assert not page_log.requested("sitemap.xml"), "the sitemap was fetched before the reader reached for a link"
+
+    same_topic = [q for q in questions_json["questions"] if q["topic"] == temperature_q["topic"]]
+    other = next(q for q in same_topic if q["id"] != temperature_q["id"])
+    link = page.locator(f'.md-sidebar--primary .qb-topic-nav a[href$="{other["url"].rsplit("/", 2)[-2]}/"]').first
+    page.evaluate("() => { window.__qbSameDocument = true; }")
+    click_instantly(page, link)
+    page.wait_for_url(re.compile(re.escape(other["url"]) + "$"))
+    wait_for_title(page, other["title"])
+    assert page.evaluate("() => window.__qbSameDocument === true"), "the click did a full page load, not instant navigation"
+    assert len(page_log.requested("sitemap.xml")) == 1, page_log.requested("sitemap.xml")
+
+
+def test_keyboard_focus_on_a_link_fetches_the_sitemap(page, page_log: PageLog, site_server: str) -> None:
+    """A keyboard reader reaches for a link with Tab: that is enough too."""
+    _open(page, site_server)
+    assert not page_log.requested("sitemap.xml")
+    page.keyboard.press("Tab")  # Material's "skip to content" link, the first focusable element
+    page.wait_for_function(SITEMAP_ARRIVED)
+    assert len(page_log.requested("sitemap.xml")) == 1
 
 
 def test_tags_page_is_compact_and_no_tag_breaks_on_a_phone(browser, page_log: PageLog, site_server: str) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, PageLog, guarded_page
+from conftest import REPO, PageLog, click_instantly, guarded_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -301,7 +301,7 @@ def test_instant_navigation_mounts_once(page, site_server: str) -> None:
     assert not page.evaluate("() => !!window.__qbStudy"), "study.js must not load on other pages"
 
     for round_ in (1, 2):
-        page.click('a.md-tabs__link[href$="study/"]')
+        click_instantly(page, page.locator('a.md-tabs__link[href$="study/"]'))
         page.wait_for_url(re.compile(r"/study/$"))
         page.wait_for_selector("#qb-study[data-ready]")
         assert page.evaluate("() => window.__qbSameDocument === true"), "the click did a full page load"
