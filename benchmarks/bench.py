@@ -799,7 +799,7 @@ def _profile_top(profiler: cProfile.Profile, limit: int = 14) -> list[dict]:
 
 def pipeline_worker(n: int, seed: int, profile: str | None) -> dict:
     """Runs in a fresh process: generate, then normalize -> dedupe -> classify, timed."""
-    from qbank.classify import Taxonomy
+    from qbank.taxonomy import Taxonomy
     from qbank.dedupe import Overrides, dedupe
     from qbank.pipeline import build_questions, normalize_record
 
@@ -1019,7 +1019,7 @@ def profile_build(config: Path, site_dir: Path, prof_path: Path, timeout: float)
 def synthetic_bank(n: int, seed: int = SEED) -> list:
     """``n`` bank questions in the real format: valid topics/tags, ~30 % with math, ~2 % mermaid."""
     from qbank.bank import Answer, Origin, Question, question_id, slugify
-    from qbank.classify import Taxonomy
+    from qbank.taxonomy import Taxonomy
     from qbank.difficulty import estimate_difficulty
     from qbank.normalize import normalize_answer, normalize_question
     from qbank.source import load_sources

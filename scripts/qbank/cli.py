@@ -18,7 +18,8 @@ from rich.console import Console
 from rich.table import Table
 
 from . import bank as bank_mod
-from .classify import Taxonomy, classify
+from .classify import classify
+from .taxonomy import Taxonomy
 from .errors import LocatedError
 from .export import dumps, export_document
 from .extract import FORMATS, extract_file

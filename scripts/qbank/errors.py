@@ -1,8 +1,10 @@
 """Located problems: one type for "this file, this line, this is wrong, here is the fix".
 
 Extraction (:class:`qbank.record.ExtractError`), the bank reader
-(:class:`qbank.bank.BankFormatError`) and the importer (:class:`qbank.importer.ImportWriteError`)
-raise a :class:`LocatedError`; validation collects :class:`qbank.validate.Problem`\\ s, which add
+(:class:`qbank.bank.BankFormatError`), the importer (:class:`qbank.importer.ImportWriteError`) and
+the loaders of the data files (:class:`qbank.source.SourceError` for seeds/sources.yml,
+:class:`qbank.taxonomy.TaxonomyError` for data/topics.yml and data/tags.yml,
+:class:`qbank.dedupe.OverridesError` for data/dedupe.yml) raise a :class:`LocatedError`; validation collects :class:`qbank.validate.Problem`\\ s, which add
 a code and a severity.  Both print through :func:`render`, so the CLI shows every one the
 same way: ``error: path:line: message`` for bad input, ``path:line:col: CODE message`` for
 ``qbank validate``, each followed by ``  hint: ...`` when there is a hint.
@@ -16,12 +18,13 @@ __all__ = ["LocatedError", "render"]
 
 
 class LocatedError(Exception):
-    """A problem at a place in a file: ``path``, 1-based ``line`` and ``column`` (``None`` when
-    only the line is known), ``message`` and a one-line ``hint`` saying what to do."""
+    """A problem at a place in a file: ``path``, 1-based ``line`` (``None`` when the problem
+    belongs to the whole file or to an entry that the message names) and ``column`` (``None``
+    when only the line is known), ``message`` and a one-line ``hint`` saying what to do."""
 
-    def __init__(self, path: str | os.PathLike[str], line: int, message: str, hint: str = "",
+    def __init__(self, path: str | os.PathLike[str], line: int | None, message: str, hint: str = "",
                  column: int | None = None) -> None:
-        super().__init__(f"{path}:{line}: {message}")
+        super().__init__(f"{path}:{line}: {message}" if line is not None else f"{path}: {message}")
         self.path = path
         self.line = line
         self.column = column
@@ -30,10 +33,13 @@ class LocatedError(Exception):
 
     @property
     def where(self) -> str:
-        """``path:line`` or ``path:line:column``."""
+        """``path``, ``path:line`` or ``path:line:column``."""
+        if self.line is None:
+            return str(self.path)
         return f"{self.path}:{self.line}" + (f":{self.column}" if self.column is not None else "")
 
     def render(self) -> str:
+        """The problem as the CLI prints it (after ``error: ``)."""
         return render(self.where, self.message, self.hint)
 
 

@@ -13,7 +13,7 @@ from collections import Counter
 from urllib.parse import quote
 
 from ..bank import DIFFICULTIES, Question
-from ..classify import Tag, Taxonomy, Topic
+from ..taxonomy import Tag, Taxonomy, Topic
 from ..source import Source
 
 DIFFICULTY_LABEL = {"easy": "Easy", "medium": "Medium", "hard": "Hard"}
