@@ -14,7 +14,11 @@ from __future__ import annotations
 
 import os
 
-__all__ = ["LocatedError", "render"]
+__all__ = ["DATA_FILE_HINT", "LocatedError", "render"]
+
+DATA_FILE_HINT = "fix the file named above and run the command again"
+"""The hint of a problem in a data file (seeds/sources.yml, data/*.yml): the message says what
+is wrong and where; there is nothing more specific to do than to fix it."""
 
 
 class LocatedError(Exception):

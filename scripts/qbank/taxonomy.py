@@ -29,7 +29,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from . import safeyaml
-from .errors import LocatedError
+from .errors import DATA_FILE_HINT, LocatedError
 from .keywords import fold, keyword_words
 from .matcher import CompiledRules
 
@@ -40,7 +40,6 @@ TAGS_FILE = "tags.yml"
 
 _ID_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _ICON_RE = r"^(?:material|fontawesome/(?:brands|regular|solid)|octicons|simple)/[a-z0-9]+(?:-[a-z0-9]+)*$"
-_HINT = "fix the file named above and run the command again"
 
 
 class TaxonomyError(LocatedError, ValueError):
@@ -53,7 +52,7 @@ class TaxonomyError(LocatedError, ValueError):
 
     def __init__(self, path: str | Path, message: str, entry: str = "", line: int | None = None) -> None:
         located = f"{entry}: {message}" if entry and line is None else message
-        super().__init__(str(path), line, located, _HINT)
+        super().__init__(str(path), line, located, DATA_FILE_HINT)
         self.path = str(path)
         self.entry = entry
         where = f"{self.path}: {entry}: " if entry else f"{self.path}: "

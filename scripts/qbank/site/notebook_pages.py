@@ -46,7 +46,7 @@ from qbank.notebooks import NOTEBOOKS_DIR, NotebookInfo, check_links, notebook_i
 from qbank.katex import KatexError
 from qbank.validate import quote as _quote  # messages quote the author's text, not a Python repr
 
-__all__ = ["NotebookPageError", "check", "index_page", "is_notebook", "nav", "notebooks", "render", "try_it"]
+__all__ = ["NotebookPageError", "check", "index_page", "is_notebook", "nav", "notebooks", "render", "try_it", "typeset_math"]
 
 SECTION = "Notebooks"
 INDEX = f"{NOTEBOOKS_DIR}/index.md"
@@ -192,8 +192,10 @@ def _figure_alts(src_path: Path, title: str) -> list[str]:
     return alts
 
 
-def _typeset(html: str, renderer) -> tuple[str, list[str]]:  # noqa: ANN001 - KatexRenderer
-    """KaTeX for ``$…$`` and ``$$…$$`` outside tags, ``<pre>`` and ``<code>``."""
+def typeset_math(html: str, renderer) -> tuple[str, list[str]]:  # noqa: ANN001 - KatexRenderer
+    """KaTeX for ``$…$`` and ``$$…$$`` outside tags, ``<pre>`` and ``<code>``: the typeset
+    HTML and one message per formula KaTeX rejects (notebooks write math as Jupyter does,
+    which the Markdown pipeline's arithmatex never sees)."""
     errors: list[str] = []
     rendered: list[str] = []
 
@@ -248,7 +250,7 @@ def render(html: str, page, config, files, renderer) -> str:  # noqa: ANN001 - M
     problems: list[str] = []
     html = _strip_jupyter_chrome(html)
 
-    html, math_errors = _typeset(html, renderer)
+    html, math_errors = typeset_math(html, renderer)
     problems += math_errors
 
     def link(m: re.Match[str]) -> str:
