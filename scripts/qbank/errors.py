@@ -1,11 +1,15 @@
 """Located problems: one type for "this file, this line, this is wrong, here is the fix".
 
 Extraction (:class:`qbank.record.ExtractError`), the bank reader
-(:class:`qbank.bank.BankFormatError`), the importer (:class:`qbank.importer.ImportWriteError`) and
+(:class:`qbank.bank.BankFormatError`), the importer (:class:`qbank.importer.ImportWriteError`),
 the loaders of the data files (:class:`qbank.source.SourceError` for seeds/sources.yml,
 :class:`qbank.taxonomy.TaxonomyError` for data/topics.yml and data/tags.yml,
-:class:`qbank.dedupe.OverridesError` for data/dedupe.yml) raise a :class:`LocatedError`; validation collects :class:`qbank.validate.Problem`\\ s, which add
-a code and a severity.  Both print through :func:`render`, so the CLI shows every one the
+:class:`qbank.dedupe.OverridesError` for data/dedupe.yml,
+:class:`qbank.captions.CaptionRulesError` and :class:`qbank.recovered_links.RecoveredLinkError`)
+and a notebook's page (:class:`qbank.site.notebook_pages.NotebookPageError`) raise a
+:class:`LocatedError` (``line`` is ``None`` when only the file, or an entry the message names,
+is known); validation collects :class:`qbank.validate.Problem`\\ s, which add a code and a
+severity.  Both print through :func:`render`, so the CLI shows every one the
 same way: ``error: path:line: message`` for bad input, ``path:line:col: CODE message`` for
 ``qbank validate``, each followed by ``  hint: ...`` when there is a hint.
 """

@@ -43,6 +43,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from qbank.notebooks import NOTEBOOKS_DIR, NotebookInfo, check_links, notebook_info, notebook_paths
+from qbank.errors import LocatedError
 from qbank.katex import KatexError
 from qbank.validate import quote as _quote  # messages quote the author's text, not a Python repr
 
@@ -63,8 +64,14 @@ _HREF = re.compile(r'href="([^"]*)"')
 _FIGURE_COMMENT = re.compile(r"^[ \t]*#[ \t]*Figure:[ \t]*(.+(?:\n[ \t]*#(?![ \t]*Figure:).*)*)", re.M)
 
 
-class NotebookPageError(ValueError):
-    """The notebook's page cannot be built (broken link, bad formula); message names the notebook."""
+class NotebookPageError(LocatedError, ValueError):
+    """The notebook's page cannot be built (broken link, bad formula): a located problem at
+    the notebook, ``message`` listing every problem, one a line (each line after the first
+    starts with the path again, so ``str()`` reads ``docs/<notebook>: problem`` per line)."""
+
+    def __init__(self, path: str, problems: list[str]) -> None:
+        super().__init__(path, None, f"\n{path}: ".join(problems),
+                         "fix the link or formula in the notebook's Markdown cells")
 
 
 # -- the notebooks ---------------------------------------------------------------------
@@ -299,5 +306,5 @@ def render(html: str, page, config, files, renderer) -> str:  # noqa: ANN001 - M
     if not n_h1:
         html = actions + html
     if problems:
-        raise NotebookPageError("\n".join(f"docs/{src_uri}: {p}" for p in problems))
+        raise NotebookPageError(f"docs/{src_uri}", problems)
     return html  # its styles are in docs/assets/stylesheets/qbank.css ("Notebook pages")
