@@ -746,7 +746,7 @@ def machine_info() -> dict:
         "load1_at_start": os.getloadavg()[0],
         # Other people edit the pipeline while benchmarks run: record what was measured.
         "code": {name: _digest(REPO / "scripts" / "qbank" / name)
-                 for name in ("normalize.py", "dedupe.py", "classify.py", "pipeline.py", "site/plugin.py",
+                 for name in ("normalize.py", "dedupe.py", "classify.py", "matcher.py", "taxonomy.py", "pipeline.py", "site/plugin.py",
                               "validate/run.py", "validate/duplicates.py")},
         "versions": versions,
     }
