@@ -746,7 +746,7 @@ def machine_info() -> dict:
         "load1_at_start": os.getloadavg()[0],
         # Other people edit the pipeline while benchmarks run: record what was measured.
         "code": {name: _digest(REPO / "scripts" / "qbank" / name)
-                 for name in ("normalize.py", "dedupe.py", "classify.py", "pipeline.py", "site/plugin.py",
+                 for name in ("normalize.py", "dedupe.py", "classify.py", "matcher.py", "taxonomy.py", "pipeline.py", "site/plugin.py",
                               "validate/run.py", "validate/duplicates.py")},
         "versions": versions,
     }
@@ -799,7 +799,7 @@ def _profile_top(profiler: cProfile.Profile, limit: int = 14) -> list[dict]:
 
 def pipeline_worker(n: int, seed: int, profile: str | None) -> dict:
     """Runs in a fresh process: generate, then normalize -> dedupe -> classify, timed."""
-    from qbank.classify import Taxonomy
+    from qbank.taxonomy import Taxonomy
     from qbank.dedupe import Overrides, dedupe
     from qbank.pipeline import build_questions, normalize_record
 
@@ -858,13 +858,13 @@ def pipeline_worker(n: int, seed: int, profile: str | None) -> dict:
 
 
 def blocking_stats(records: list[Record]) -> dict:
-    """How many candidate pairs dedupe's blocking produces (its own ``_candidates``, called
+    """How many candidate pairs dedupe's blocking produces (its own ``candidate_pairs``, called
     again after the timed stages, so it does not affect them)."""
     try:
-        from qbank.dedupe import _candidates, question_key
+        from qbank.dedupe import candidate_pairs, question_key
 
-        return {"candidate_pairs": len(_candidates([question_key(r.question).split() for r in records]))}
-    except Exception as exc:  # noqa: BLE001 - a private helper: it may change shape
+        return {"candidate_pairs": len(candidate_pairs([question_key(r.question).split() for r in records]))}
+    except Exception as exc:  # noqa: BLE001 - a benchmark records the failure instead of stopping
         return {"candidate_pairs": None, "error": f"{type(exc).__name__}: {exc}"}
 
 
@@ -1019,7 +1019,7 @@ def profile_build(config: Path, site_dir: Path, prof_path: Path, timeout: float)
 def synthetic_bank(n: int, seed: int = SEED) -> list:
     """``n`` bank questions in the real format: valid topics/tags, ~30 % with math, ~2 % mermaid."""
     from qbank.bank import Answer, Origin, Question, question_id, slugify
-    from qbank.classify import Taxonomy
+    from qbank.taxonomy import Taxonomy
     from qbank.difficulty import estimate_difficulty
     from qbank.normalize import normalize_answer, normalize_question
     from qbank.source import load_sources
@@ -1099,8 +1099,13 @@ def mark_distinct(questions: list) -> int:
     return len({b for _, b in flagged})
 
 
-def _make_site_project(dest: Path, n: int | None, seed: int) -> dict:
-    """A copy of the site project in ``dest``; with ``n``, its bank is replaced by a synthetic one."""
+def make_site_project(dest: Path, n: int | None, seed: int) -> dict:
+    """A copy of the site project in ``dest``; with ``n``, its bank is replaced by a synthetic one.
+
+    Public: the site benchmark builds it at each size, and tests/test_search_generated.py
+    builds the same synthetic site to check search on a bank larger than ours.  Returns the
+    bank's statistics (questions, formulas, diagrams, bytes, ``math_url``).
+    """
     import yaml
 
     from qbank.bank import render
@@ -1285,7 +1290,7 @@ def bench_site(sizes: tuple[int, ...], seed: int, timeout: float, log: Callable[
             log(f"site: synthetic bank of {n:,} questions")
             project = tmp_path / f"synthetic-{n}"
             project.mkdir()
-            stats = _make_site_project(project, n, seed)
+            stats = make_site_project(project, n, seed)
             build = _mkdocs_build(project / "mkdocs.yml", project / "site", timeout)
             out["synthetic"].append({"n": n, **stats, **build})
             if build["ok"] and stats.get("math_url"):

@@ -26,7 +26,7 @@ from qbank.bank import (
     split_front_matter,
     with_digest,
 )
-from qbank.classify import Taxonomy
+from qbank.taxonomy import Taxonomy
 from qbank.importer import ImportPlan, apply_plan, plan_import
 from qbank.pipeline import Project, run
 

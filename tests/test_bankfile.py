@@ -21,7 +21,7 @@ from qbank import bankfile
 from qbank.bank import BankFormatError, parse_answers, read_question, split_front_matter
 from qbank.export import export_json
 from qbank.extract import mkdocs_page
-from qbank.normalize import _split_fenced, normalize_answer
+from qbank.normalize import normalize_answer, split_fenced
 from qbank.record import ExtractError
 from qbank.validate import Context, validate_text
 
@@ -179,7 +179,7 @@ def test_mask_keeps_offsets() -> None:
 
 def test_normalize_splits_on_the_same_fences() -> None:
     lines = ["text", "```", "~~~", "```", "more", "~~~", "open"]
-    assert _split_fenced(lines) == [(False, ["text"]), (True, ["```", "~~~", "```"]), (False, ["more"]),
+    assert split_fenced(lines) == [(False, ["text"]), (True, ["```", "~~~", "```"]), (False, ["more"]),
                                     (True, ["~~~", "open", "~~~"])]  # an unclosed fence is closed
     # Prose rules (math delimiters) stay out of a backtick block that holds a tilde line.
     out = normalize_answer("```\n~~~\n$x$\n```\n\n$y$").text
@@ -188,9 +188,9 @@ def test_normalize_splits_on_the_same_fences() -> None:
 
 def test_mkdocs_page_extractor_uses_the_same_fences() -> None:
     lines = ["Question one?", "", "```", "~~~", "Not a question?", "```", ""]
-    assert mkdocs_page._block_lines(lines, "seed") == {2, 3, 4, 5}
+    assert mkdocs_page.block_lines(lines, "seed") == {2, 3, 4, 5}
     with pytest.raises(ExtractError, match="never closed"):
-        mkdocs_page._block_lines(["```", "~~~", "code"], "seed")
+        mkdocs_page.block_lines(["```", "~~~", "code"], "seed")
 
 
 # -- front matter ----------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import pytest
 
 from qbank.bank import read_question, render
 from benchmarks.bench import SEED, dedupe_quality, generate_records, synthetic_bank
-from qbank.classify import Taxonomy
+from qbank.taxonomy import Taxonomy
 from qbank.dedupe import dedupe
 from qbank.pipeline import normalize_record
 from qbank.repo import repo_root

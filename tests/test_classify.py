@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from qbank.classify import Classification, Taxonomy, TaxonomyError, classify
+from qbank.classify import Classification, classify
+from qbank.taxonomy import Taxonomy, TaxonomyError
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"

@@ -13,7 +13,7 @@ import yaml
 
 from conftest import REPO
 from qbank.bank import Question
-from qbank.classify import Taxonomy
+from qbank.taxonomy import Taxonomy
 from qbank.site.pages import issue_url
 
 GITHUB = REPO / ".github"

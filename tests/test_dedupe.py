@@ -315,7 +315,7 @@ def test_candidates_on_5000_records_are_far_fewer_than_all_pairs():
     """The module promises comparisons that grow with the number of records, not its square."""
     keys = [list(k) for k in _synthetic_keys(5000)]
     n = len(keys)
-    pairs = dd._candidates(keys)
+    pairs = dd.candidate_pairs(keys)
     assert all(i < j for i, j in pairs)
     assert len(pairs) < n * n // 2 // 10
     assert len(pairs) < 50 * n, f"{len(pairs)} candidate pairs for {n} records ({len(pairs) / n:.0f} per record)"
@@ -323,8 +323,8 @@ def test_candidates_on_5000_records_are_far_fewer_than_all_pairs():
 
 def test_candidates_grow_linearly_with_the_number_of_records():
     keys = _synthetic_keys(5000)  # the first 1250 are the questions _synthetic_questions(1250) makes
-    small = dd._candidates([list(k) for k in keys[:1250]])
-    large = dd._candidates([list(k) for k in keys])
+    small = dd.candidate_pairs([list(k) for k in keys[:1250]])
+    large = dd.candidate_pairs([list(k) for k in keys])
     # 4x the records: ~4x the pairs if blocking is linear, ~16x if it is quadratic.
     assert len(large) / len(small) < 8, (len(small), len(large))
 
@@ -335,14 +335,14 @@ def test_candidates_still_pair_typo_variants():
     variants = [q.replace(w, w[:2] + w[1:], 1) for q in originals for w in [max(q.split(), key=len)]]
     assert all(v != o for v, o in zip(variants, originals))
     keys = [list(k) for k in _synthetic_keys(5000)] + [question_key(v).split() for v in variants]
-    pairs = dd._candidates(keys)
+    pairs = dd.candidate_pairs(keys)
     for k in range(len(originals)):
         assert (k, len(questions) + k) in pairs, (originals[k], variants[k])
 
 
 def test_candidates_skip_words_too_common_to_block_on():
     keys = [["common", f"w{i}"] for i in range(dd.MAX_POSTING + 1)]
-    pairs = dd._candidates(keys)
+    pairs = dd.candidate_pairs(keys)
     assert pairs == set()
 
 
@@ -351,12 +351,12 @@ def test_candidates_skip_words_too_common_to_block_on():
     ("Why is a linear model not enough?", "Why is a nonlinear model not enough?"),
 ])
 def test_a_prefix_that_flips_the_meaning_is_not_a_typo(a, b):
-    from qbank.dedupe import _unmatched_words, question_key
-    assert _unmatched_words(question_key(a).split(), question_key(b).split())
+    from qbank.dedupe import question_key, unmatched_words
+    assert unmatched_words(question_key(a).split(), question_key(b).split())
 
 
 def test_a_word_used_twice_is_not_the_same_question():
-    from qbank.dedupe import _unmatched_words, question_key
+    from qbank.dedupe import question_key, unmatched_words
     a = question_key("When would you choose denoising autoencoder over denoising diffusion?").split()
     b = question_key("When would you choose autoencoder over denoising diffusion?").split()
-    assert _unmatched_words(a, b) == ["denoising"]
+    assert unmatched_words(a, b) == ["denoising"]

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from conftest import REPO, qbank_cli, seed_project
 from qbank import cli
 from qbank.bank import bank_files, load_bank
-from qbank.classify import Taxonomy
+from qbank.taxonomy import Taxonomy
 from qbank.extract import markdown as markdown_extractor
 from qbank.pipeline import Project
 from qbank.source import load_sources

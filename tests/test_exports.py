@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from conftest import REPO
 from qbank.anki import DECK_ID, FIELDS, MODEL_ID, markdown_to_anki_html, note_guid, write_apkg
 from qbank.bank import load_bank
-from qbank.classify import Taxonomy
+from qbank.taxonomy import Taxonomy
 from qbank.cli import app
 from qbank.csvexport import ANSWER_SEPARATOR, COLUMNS, unneutralize
 from qbank.site.scheduler import SPEC

@@ -116,7 +116,7 @@ def test_temperature_keeps_math_and_where_verbatim(records: list[Record]) -> Non
 
 def test_video_line_gets_a_note_or_link(records: list[Record]) -> None:
     (rec,) = _by_question(records, "What is entropy in information theory?")
-    assert rec.answer.endswith("explaining the topic. " + mkdocs_page._VIDEO_NOTE)
+    assert rec.answer.endswith("explaining the topic. " + mkdocs_page.VIDEO_NOTE)
     url = "https://example.org/guide/interview_questions/"
     (linked,) = _by_question(mkdocs_page.extract(_text(), SEED.name, url), rec.question)
     assert linked.answer.endswith(f"explaining the topic. ([watch it on the original page]({url}))")

@@ -391,7 +391,7 @@ def test_notebook_build_fails_on_a_broken_link(tmp_path: Path):
 
 
 def test_math_is_typeset_outside_code_only():
-    from qbank.site.notebook_pages import _typeset
+    from qbank.site.notebook_pages import typeset_math
 
     class Echo:
         def render(self, tex, display=False):
@@ -399,7 +399,7 @@ def test_math_is_typeset_outside_code_only():
 
     html = ('<p>$$\\frac{a}{b}$$</p><p>Inline $a&lt;b$ and $$x^2$$ here, price 5$.</p>'
             '<pre>print("$x$")</pre><p><code>$y$</code></p>')
-    out, errors = _typeset(html, Echo())
+    out, errors = typeset_math(html, Echo())
     assert errors == []
     assert '<div class="arithmatex katex-rendered" role="img" aria-label="\\frac{a}{b}">[D:\\frac{a}{b}]</div>' in out
     assert "[I:a<b]" in out and '<span class="arithmatex katex-rendered" role="img" aria-label="x^2">[D:x^2]</span>' in out

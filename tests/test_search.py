@@ -12,7 +12,7 @@ import pytest
 
 from conftest import REPO
 from qbank.bank import load_bank
-from qbank.classify import Taxonomy
+from qbank.taxonomy import Taxonomy
 from qbank.site.search_index import DOC_FIELDS, INDEX_FILE, SearchIndex, page_slug
 from qbank.site.search_vocab import Vocabulary, words
 

@@ -15,7 +15,7 @@ from collections import Counter
 import pytest
 
 from conftest import mkdocs_build
-from benchmarks.bench import SEED, _make_site_project, synthetic_bank
+from benchmarks.bench import SEED, make_site_project, synthetic_bank
 from benchmarks.search_bench import CPU_SLOWDOWN, INSTRUMENT, SLOW_4G, serve_gzip
 from qbank.site.search_vocab import STOPWORDS, words
 
@@ -27,7 +27,7 @@ N = 1_000
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory):
     project = tmp_path_factory.mktemp("generated-bank")
-    _make_site_project(project, N, SEED)
+    make_site_project(project, N, SEED)
     proc = mkdocs_build(project, project / "site")
     assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
     return project / "site", synthetic_bank(N, SEED)

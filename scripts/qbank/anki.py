@@ -39,7 +39,7 @@ from .bank import Question, bank_files
 from .site.sanitize import sanitize_html
 
 if TYPE_CHECKING:
-    from .classify import Taxonomy
+    from .taxonomy import Taxonomy
 
 DECK_ID = 1_733_054_771  # fixed forever: Anki matches decks and note types by id
 MODEL_ID = 1_733_054_772

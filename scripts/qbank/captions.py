@@ -31,12 +31,14 @@ from __future__ import annotations
 
 import bisect
 import functools
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+from .errors import DATA_FILE_HINT, LocatedError
 from .repo import repo_root
 
 DEFAULT_PATH = repo_root() / "data" / "caption_noise.yml"
@@ -61,8 +63,12 @@ _LONE = re.compile(r"^\s*[•●▪◦‣∙·\-*+]\s*$")
 _TRAILING_ALT = re.compile(r"(?<=[a-z]{3}[.!?]) ([a-z][a-z0-9]{1,15})$")
 
 
-class CaptionRulesError(ValueError):
-    pass
+class CaptionRulesError(LocatedError, ValueError):
+    """``data/caption_noise.yml`` cannot be used (a located problem naming the file; a
+    ``ValueError`` as before)."""
+
+    def __init__(self, path: str | os.PathLike[str], message: str) -> None:
+        super().__init__(path, None, message, DATA_FILE_HINT)
 
 
 @dataclass(frozen=True)
@@ -100,7 +106,7 @@ class CaptionRules:
                 keep_words=frozenset(str(w) for w in data["keep_words"]),
             )
         except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as err:
-            raise CaptionRulesError(f"{path}: cannot read caption rules: {err!r}") from None
+            raise CaptionRulesError(path, f"cannot read caption rules: {err!r}") from None
 
     # -- public ------------------------------------------------------------------------------
 

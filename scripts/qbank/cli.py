@@ -18,14 +18,15 @@ from rich.console import Console
 from rich.table import Table
 
 from . import bank as bank_mod
-from .classify import Taxonomy, classify
-from .errors import LocatedError
+from .classify import classify
+from .taxonomy import Taxonomy
+from .errors import DATA_FILE_HINT, LocatedError
 from .export import dumps, export_document
 from .extract import FORMATS, extract_file
 from .importer import ImportShrinkError, apply_plan, check_shrink, plan_import, recover
 from .pipeline import PipelineResult, Project, normalize_records, run
 from .repo import repo_root
-from .source import SourceError, load_sources
+from .source import load_sources
 
 HELP = """Build and check the question bank: seeds -> bank files -> site.
 
@@ -68,8 +69,8 @@ def _guard(fn: Callable[..., Any]) -> Callable[..., Any]:
             return fn(*args, **kwargs)
         except LocatedError as e:  # extract, bank, import: error: path:line: message + hint
             _fail(f"{e.where}: {e.message}", e.hint)
-        except (SourceError, ValueError) as e:
-            _fail(str(e), "fix the file named above and run the command again")
+        except ValueError as e:  # the few loaders that do not know a file position
+            _fail(str(e), DATA_FILE_HINT)
     return wrapper
 
 

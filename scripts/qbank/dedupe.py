@@ -12,6 +12,7 @@ the number of comparisons grows with the number of records, not with its square.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter, defaultdict
 from collections.abc import Collection, Sequence
@@ -23,6 +24,7 @@ import yaml
 from rapidfuzz import fuzz
 
 from . import safeyaml
+from .errors import DATA_FILE_HINT, LocatedError
 from .normalize import normalize_question
 from .record import Record
 
@@ -107,6 +109,14 @@ class Decision:
     question_b: str
 
 
+class OverridesError(LocatedError, ValueError):
+    """``data/dedupe.yml`` cannot be used: a located problem (the line when it is known; an
+    entry problem names the entry), and a ``ValueError`` as before."""
+
+    def __init__(self, path: str | os.PathLike[str], line: int | None, message: str, column: int | None = None) -> None:
+        super().__init__(path, line, message, DATA_FILE_HINT, column)
+
+
 @dataclass
 class Overrides:
     """Maintainer corrections from ``data/dedupe.yml``, each a list of origin handles."""
@@ -116,28 +126,29 @@ class Overrides:
 
     @classmethod
     def load(cls, path: Path) -> Overrides:
+        """Read ``data/dedupe.yml`` (no file: no overrides); a bad file raises :class:`OverridesError`."""
         if not path.exists():
             return cls()
         try:
             data = safeyaml.load(path.read_text(encoding="utf-8")) or {}
         except safeyaml.YamlLimitError as err:
-            raise ValueError(f"{path}:{err.line}: {err.message}") from None
+            raise OverridesError(path, err.line, err.message, column=err.column) from None
         except yaml.YAMLError as err:
             mark = getattr(err, "problem_mark", None)
-            raise ValueError(f"{path}:{mark.line + 1 if mark else 1}: not valid YAML: "
-                             f"{getattr(err, 'problem', err)}") from None
+            raise OverridesError(path, mark.line + 1 if mark else 1,
+                                 f"not valid YAML: {getattr(err, 'problem', err)}") from None
         if not isinstance(data, dict):
-            raise ValueError(f"{path}:1: expected a mapping with `merge:` and `keep_apart:` lists")
+            raise OverridesError(path, 1, "expected a mapping with `merge:` and `keep_apart:` lists")
         unknown = set(data) - {"merge", "keep_apart"}
         if unknown:
-            raise ValueError(f"{path}: unknown keys {sorted(unknown)}; allowed: merge, keep_apart")
+            raise OverridesError(path, None, f"unknown keys {sorted(unknown)}; allowed: merge, keep_apart")
         groups: dict[str, list[list[str]]] = {}
         for key in ("merge", "keep_apart"):
             groups[key] = []
             for n, entry in enumerate(data.get(key) or [], start=1):
                 if not isinstance(entry, dict) or not isinstance(entry.get("origins"), list) or len(entry["origins"]) < 2:
-                    raise ValueError(f"{path}: {key} entry {n}: needs `origins:` with at least two origins "
-                                     "(and a `why:` for the next maintainer)")
+                    raise OverridesError(path, None, f"{key} entry {n}: needs `origins:` with at least two origins "
+                                         "(and a `why:` for the next maintainer)")
                 groups[key].append([str(x) for x in entry["origins"]])
         return cls(merge=groups["merge"], keep_apart=groups["keep_apart"])
 
@@ -176,8 +187,9 @@ def _blocking_keys(words: list[str]) -> set[str]:
     return set(words) | {f"{a} {b}" for a, b in zip(words, words[1:])}
 
 
-def _candidates(keys: list[list[str]]) -> set[tuple[int, int]]:
-    """Pairs sharing one of their rarest blocking keys (no all-pairs comparison).
+def candidate_pairs(keys: list[list[str]]) -> set[tuple[int, int]]:
+    """Pairs ``(i, j)``, ``i < j``, of records (their :func:`question_key` words) sharing one of
+    their rarest blocking keys: the only pairs :func:`dedupe` scores (no all-pairs comparison).
 
     Keys shared by more than ``MAX_POSTING`` records are never used, so each posting list
     is short and the number of pairs stays below ``BLOCK_TOKENS * MAX_POSTING`` per record:
@@ -202,8 +214,9 @@ def _candidates(keys: list[list[str]]) -> set[tuple[int, int]]:
     return pairs
 
 
-def _unmatched_words(a: list[str], b: list[str]) -> list[str]:
-    """Content words of one question with no counterpart (typos allowed) in the other.
+def unmatched_words(a: list[str], b: list[str]) -> list[str]:
+    """Content words of one question with no counterpart (typos allowed) in the other; two
+    phrasings with any such word never merge (:func:`would_merge`, :func:`dedupe`).
 
     Compared as multisets: "Bagging" vs "AdaBoost" in otherwise identical phrasing is a
     different question, and so is "denoising autoencoder over denoising diffusion" vs
@@ -233,7 +246,7 @@ def would_merge(a_key: str, b_key: str, a_shape: object, b_shape: object) -> flo
     if not a_key or not b_key or a_shape != b_shape:
         return None
     score = fuzz.token_sort_ratio(a_key, b_key)
-    if score < MERGE_THRESHOLD or _unmatched_words(a_key.split(), b_key.split()):
+    if score < MERGE_THRESHOLD or unmatched_words(a_key.split(), b_key.split()):
         return None
     return score
 
@@ -345,7 +358,7 @@ def dedupe(records: list[Record], overrides: Overrides | None = None) -> DedupeR
                 merges.append(decision(ids[0], other, fuzz.token_sort_ratio(keys[ids[0]], keys[other]),
                                        "override: merge"))
 
-    for i, j in sorted(_candidates(words)):
+    for i, j in sorted(candidate_pairs(words)):
         if not keys[i] or not keys[j]:
             continue
         score = fuzz.token_sort_ratio(keys[i], keys[j])
@@ -357,7 +370,7 @@ def dedupe(records: list[Record], overrides: Overrides | None = None) -> DedupeR
         if shapes[i] != shapes[j]:
             near.append(decision(i, j, score, "different shape (compound or comparison vs single ask)"))
             continue
-        extra = _unmatched_words(words[i], words[j])
+        extra = unmatched_words(words[i], words[j])
         if extra:
             near.append(decision(i, j, score, f"different key words: {', '.join(extra)}"))
             continue

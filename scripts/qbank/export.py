@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 from .bank import Question, load_bank
-from .classify import Taxonomy
+from .taxonomy import Taxonomy
 from .source import Source, load_sources
 
 SCHEMA_VERSION = 1

@@ -1,6 +1,6 @@
 """The schema of a question's front matter: which fields exist, in which order, which are
 required and what type each holds -- written once, as a pydantic model (like
-:class:`qbank.source.Source` and :class:`qbank.classify.Topic`).
+:class:`qbank.source.Source` and :class:`qbank.taxonomy.Topic`).
 
 Who uses it: :mod:`qbank.validate.front_matter` runs :func:`schema_errors` and turns each
 error into its QB code (QB205 missing, QB206 wrong type, QB207 unknown) at the field's YAML

@@ -93,7 +93,7 @@ def normalize_question(text: str) -> str:
     return text
 
 
-def _split_fenced(lines: list[str]) -> list[tuple[bool, list[str]]]:
+def split_fenced(lines: list[str]) -> list[tuple[bool, list[str]]]:
     """Split into runs of (inside_fence, lines) so prose rules never touch code (fences as
     :mod:`qbank.bankfile` reads them)."""
     runs: list[tuple[bool, list[str]]] = []
@@ -378,7 +378,7 @@ def _demote_headings(lines: list[str]) -> list[str]:
 def _collapse_blank_lines(lines: list[str]) -> list[str]:
     """At most one blank line in a row, outside fences only (code keeps its spacing)."""
     out: list[str] = []
-    for fenced, run in _split_fenced(lines):
+    for fenced, run in split_fenced(lines):
         for line in run:
             if not fenced and not line.strip() and out and not out[-1].strip():
                 continue
@@ -399,14 +399,14 @@ def normalize_answer(text: str, captions: CaptionRules | None = None) -> Normali
     flags: list[str] = []
     # Pass 1: give bare diagrams their fence; pass 2: math, paragraph, list and heading rules outside fences.
     staged: list[str] = []
-    for fenced, run in _split_fenced(lines):
+    for fenced, run in split_fenced(lines):
         if not fenced:
             run = [f"[Image]({m.group(1)}{m.group(2) or ''})" if (m := _IMAGE_URL.match(line)) else line
                    for line in run]
             run = _fence_mermaid(run)
         staged.extend(run)
     out: list[str] = []
-    for fenced, run in _split_fenced(staged):
+    for fenced, run in split_fenced(staged):
         if fenced:
             if out and out[-1].strip():
                 out.append("")

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from .bank import Answer, Origin, Question, question_id, slugify
 from .captions import CaptionRules
-from .classify import Classification, Taxonomy, classify
+from .classify import Classification, classify
+from .taxonomy import Taxonomy
 from .dedupe import DedupeResult, Overrides, dedupe
 from .difficulty import estimate_difficulty
 from .extract import extract_file

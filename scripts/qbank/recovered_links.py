@@ -15,6 +15,7 @@ the import's shrink check is what reports that, so the link has nothing to apply
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -22,13 +23,18 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
+from .errors import DATA_FILE_HINT, LocatedError
 from .record import Record
 
 MATCHES = ("same-sentence", "same-question", "inferred", "not-found")
 
 
-class RecoveredLinkError(ValueError):
-    pass
+class RecoveredLinkError(LocatedError, ValueError):
+    """``data/recovered_links.yml`` cannot be used, or an entry does not apply to its seed: a
+    located problem naming the file and the entry (a ``ValueError`` as before)."""
+
+    def __init__(self, path: str | os.PathLike[str], message: str) -> None:
+        super().__init__(path, None, message, DATA_FILE_HINT)
 
 
 class RecoveredLink(BaseModel):
@@ -81,14 +87,14 @@ class RecoveredLinks:
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError) as err:
-            raise RecoveredLinkError(f"{path}: cannot read recovered links: {err}") from None
+            raise RecoveredLinkError(path, f"cannot read recovered links: {err}") from None
         links: list[RecoveredLink] = []
         for n, entry in enumerate(data.get("links") or [], start=1):
             try:
                 links.append(RecoveredLink.model_validate(entry))
             except ValidationError as err:
                 first = err.errors()[0]
-                raise RecoveredLinkError(f"{path}: entry {n}: {first['loc']}: {first['msg']}") from None
+                raise RecoveredLinkError(path, f"entry {n}: {first['loc']}: {first['msg']}") from None
         return cls(path, tuple(links))
 
     def apply(self, records: list[Record], seed_lines: Mapping[str, int] | None = None) -> list[Record]:
@@ -139,5 +145,5 @@ class RecoveredLinks:
         return context
 
     def _error(self, link: RecoveredLink, why: str) -> RecoveredLinkError:
-        return RecoveredLinkError(f"{self.path}: {link.source} line {link.line} {link.context!r}: {why}; "
-                                  "fix the entry (see the file's header)")
+        return RecoveredLinkError(self.path, f"{link.source} line {link.line} {link.context!r}: {why}; "
+                                             "fix the entry (see the file's header)")

@@ -17,7 +17,8 @@ from pathlib import Path
 import yaml
 
 from .bank import DIFFICULTIES, QUESTIONS_DIR, slugify
-from .classify import Taxonomy, classify
+from .classify import classify
+from .taxonomy import Taxonomy
 from .dedupe import GRAY_ZONE
 from .difficulty import estimate_difficulty
 from .validate import Context, Doc, bank_paths, closest_questions, load_doc

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from . import safeyaml
+from .errors import DATA_FILE_HINT, LocatedError
 
 
 class Source(BaseModel):
@@ -44,8 +46,15 @@ class Source(BaseModel):
         return self
 
 
-class SourceError(Exception):
-    pass
+class SourceError(LocatedError):
+    """``seeds/sources.yml`` cannot be used: a located problem (the line when the YAML names
+    one).  When several entries are wrong, ``message`` lists them all, one a line (each line
+    after the first starts with the path again).  ``str()`` stays ``path: [line N: ]message``,
+    the form validation (QB801) reads."""
+
+    def __init__(self, path: str | os.PathLike[str], line: int | None, message: str) -> None:
+        super().__init__(path, line, message, DATA_FILE_HINT)
+        self.args = (f"{path}: line {line}: {message}" if line is not None else f"{path}: {message}",)
 
 
 def load_sources(path: Path) -> list[Source]:
@@ -53,22 +62,22 @@ def load_sources(path: Path) -> list[Source]:
     try:
         data = safeyaml.load(path.read_text(encoding="utf-8")) or {}
     except safeyaml.YamlLimitError as err:
-        raise SourceError(f"{path}: line {err.line}: {err.message}") from None
+        raise SourceError(path, err.line, err.message) from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
         mark = getattr(err, "problem_mark", None)
-        raise SourceError(f"{path}: {f'line {mark.line + 1}: ' if mark else ''}cannot read sources: "
-                          f"{getattr(err, 'problem', None) or err}") from None
+        raise SourceError(path, mark.line + 1 if mark else None,
+                          f"cannot read sources: {getattr(err, 'problem', None) or err}") from None
     if not isinstance(data, dict) or not isinstance(data.get("sources") or [], list):
-        raise SourceError(f"{path}: expected a mapping with a 'sources:' list")
+        raise SourceError(path, None, "expected a mapping with a 'sources:' list")
     sources: list[Source] = []
     problems: list[str] = []
     for n, entry in enumerate(data.get("sources") or [], start=1):
         try:
             sources.append(Source.model_validate(entry))
         except ValidationError as err:
-            problems.append(f"{path}: entry {n}: {err.errors()[0]['loc']}: {err.errors()[0]['msg']}")
+            problems.append(f"entry {n}: {err.errors()[0]['loc']}: {err.errors()[0]['msg']}")
     ids = [s.id for s in sources]
-    problems += [f"{path}: duplicate source id {i!r}" for i in sorted({i for i in ids if ids.count(i) > 1})]
+    problems += [f"duplicate source id {i!r}" for i in sorted({i for i in ids if ids.count(i) > 1})]
     if problems:
-        raise SourceError("\n".join(problems))
+        raise SourceError(path, None, f"\n{path}: ".join(problems))
     return sources

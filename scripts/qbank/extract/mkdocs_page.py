@@ -77,7 +77,8 @@ keyword must fill the line, so prose like "pie charts are ..." never opens a dia
 _URL = re.compile(r"https?://\S+")
 _VIDEO = re.compile(r"\bvideos?\b", re.IGNORECASE)
 _BULLETS = ("•", "◦", "▪", "‣", "-", "*", "+")
-_VIDEO_NOTE = "(The video is embedded on the original page and is not part of this copy.)"
+VIDEO_NOTE = "(The video is embedded on the original page and is not part of this copy.)"
+"""Appended to an answer line that mentions a video the page embedded (the copy has none)."""
 
 
 def looks_like(text: str) -> bool:
@@ -93,7 +94,7 @@ def looks_like(text: str) -> bool:
     if not chrome:
         return False
     try:
-        blocked = _block_lines(lines, "<sniff>")
+        blocked = block_lines(lines, "<sniff>")
     except ExtractError:
         blocked = set()
     return any(_is_heading_at(lines, i, blocked) for i in range(len(lines)))
@@ -106,7 +107,7 @@ def extract(text: str, seed: str, source: str) -> list[Record]:
     inside a code fence or mermaid diagram (the sign of a truncated scrape).
     """
     lines = _split(text)
-    blocked = _block_lines(lines, seed)
+    blocked = block_lines(lines, seed)
     end = _footer_start(lines, blocked)
     heads = [i for i in range(end) if _is_heading_at(lines, i, blocked)]
     if not heads:
@@ -139,7 +140,7 @@ def _mermaid_end(lines: list[str], start: int) -> int:
     return i
 
 
-def _block_lines(lines: list[str], seed: str) -> set[int]:
+def block_lines(lines: list[str], seed: str) -> set[int]:
     """Indices of lines inside code fences or mermaid diagrams: never headings, chrome
     or admonition titles.  A block still open at end of file means the scrape was cut,
     which we refuse rather than guess the rest of the code.
@@ -269,7 +270,7 @@ def _render_answer(lines: list[str], lo: int, stop: int, blocked: set[int], sour
             if _URL.fullmatch(source.strip()):
                 out.append(f"{line} ([watch it on the original page]({source.strip()}))")
             else:
-                out.append(f"{line} {_VIDEO_NOTE}")
+                out.append(f"{line} {VIDEO_NOTE}")
             i += 1
             continue
         out.append(line)

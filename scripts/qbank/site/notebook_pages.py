@@ -43,10 +43,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from qbank.notebooks import NOTEBOOKS_DIR, NotebookInfo, check_links, notebook_info, notebook_paths
+from qbank.errors import LocatedError
 from qbank.katex import KatexError
 from qbank.validate import quote as _quote  # messages quote the author's text, not a Python repr
 
-__all__ = ["NotebookPageError", "check", "index_page", "is_notebook", "nav", "notebooks", "render", "try_it"]
+__all__ = ["NotebookPageError", "check", "index_page", "is_notebook", "nav", "notebooks", "render", "try_it", "typeset_math"]
 
 SECTION = "Notebooks"
 INDEX = f"{NOTEBOOKS_DIR}/index.md"
@@ -63,8 +64,14 @@ _HREF = re.compile(r'href="([^"]*)"')
 _FIGURE_COMMENT = re.compile(r"^[ \t]*#[ \t]*Figure:[ \t]*(.+(?:\n[ \t]*#(?![ \t]*Figure:).*)*)", re.M)
 
 
-class NotebookPageError(ValueError):
-    """The notebook's page cannot be built (broken link, bad formula); message names the notebook."""
+class NotebookPageError(LocatedError, ValueError):
+    """The notebook's page cannot be built (broken link, bad formula): a located problem at
+    the notebook, ``message`` listing every problem, one a line (each line after the first
+    starts with the path again, so ``str()`` reads ``docs/<notebook>: problem`` per line)."""
+
+    def __init__(self, path: str, problems: list[str]) -> None:
+        super().__init__(path, None, f"\n{path}: ".join(problems),
+                         "fix the link or formula in the notebook's Markdown cells")
 
 
 # -- the notebooks ---------------------------------------------------------------------
@@ -192,8 +199,10 @@ def _figure_alts(src_path: Path, title: str) -> list[str]:
     return alts
 
 
-def _typeset(html: str, renderer) -> tuple[str, list[str]]:  # noqa: ANN001 - KatexRenderer
-    """KaTeX for ``$…$`` and ``$$…$$`` outside tags, ``<pre>`` and ``<code>``."""
+def typeset_math(html: str, renderer) -> tuple[str, list[str]]:  # noqa: ANN001 - KatexRenderer
+    """KaTeX for ``$…$`` and ``$$…$$`` outside tags, ``<pre>`` and ``<code>``: the typeset
+    HTML and one message per formula KaTeX rejects (notebooks write math as Jupyter does,
+    which the Markdown pipeline's arithmatex never sees)."""
     errors: list[str] = []
     rendered: list[str] = []
 
@@ -248,7 +257,7 @@ def render(html: str, page, config, files, renderer) -> str:  # noqa: ANN001 - M
     problems: list[str] = []
     html = _strip_jupyter_chrome(html)
 
-    html, math_errors = _typeset(html, renderer)
+    html, math_errors = typeset_math(html, renderer)
     problems += math_errors
 
     def link(m: re.Match[str]) -> str:
@@ -297,5 +306,5 @@ def render(html: str, page, config, files, renderer) -> str:  # noqa: ANN001 - M
     if not n_h1:
         html = actions + html
     if problems:
-        raise NotebookPageError("\n".join(f"docs/{src_uri}: {p}" for p in problems))
+        raise NotebookPageError(f"docs/{src_uri}", problems)
     return html  # its styles are in docs/assets/stylesheets/qbank.css ("Notebook pages")

@@ -37,7 +37,7 @@ from mkdocs.utils.templates import TemplateContext
 
 from qbank.bank import BankFormatError, Question, load_bank
 from qbank.bankfile import answer_sections, replace_answer_headings
-from qbank.classify import Tag, Taxonomy, Topic
+from qbank.taxonomy import Tag, Taxonomy, Topic
 from qbank.export import dumps, export_document
 from qbank.katex import KatexRenderer
 from qbank.notebooks import notebook_paths

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..bank import DIFFICULTIES, Question
-from ..classify import Taxonomy
+from ..taxonomy import Taxonomy
 from .search_vocab import STOPWORDS, Vocabulary, words
 
 INDEX_FILE = "search/qbank.json"

@@ -29,7 +29,7 @@ from qbank.site.pages import DOWNLOAD_STEM
 from qbank.site.scheduler import SPEC
 
 if TYPE_CHECKING:
-    from qbank.classify import Taxonomy
+    from qbank.taxonomy import Taxonomy
 
 CARDS_PATH = "study/cards.json"
 STUDY_URL = "study/"

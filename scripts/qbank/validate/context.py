@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from ..classify import Taxonomy
+from ..taxonomy import Taxonomy
 from ..dedupe import Overrides
 from ..source import Source, SourceError, load_sources
 from .doc import Doc, list_field, under
