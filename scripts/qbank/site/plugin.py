@@ -337,7 +337,9 @@ class QbankPlugin(BasePlugin[QbankConfig]):
             return
         from qbank.validate import validate
 
-        report = validate(root, docs=docs, renderer=self._renderer())
+        renderer = self._renderer()
+        renderer.start()  # Node loads KaTeX while validation reads the bank
+        report = validate(root, docs=docs, renderer=renderer)
         errors = report.errors
         if errors:
             shown = "\n".join(p.format() for p in errors[:40])
