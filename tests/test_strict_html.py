@@ -138,3 +138,23 @@ def test_the_banks_answers_read_the_same_before_and_after_the_gate() -> None:
             if _TEX_CHARS.search(after):
                 assert strict_html.texts_matching(after, _TEX_CHARS.pattern, "\\$&") is not None
     assert strict >= 0.9 * 2 * sum(len(q.answers) for q in questions)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.one_of(_BITS, st.text(max_size=6)), max_size=20).map("".join))
+def test_the_gate_finds_the_same_with_and_without_the_shortcuts(html: str) -> None:
+    """``removed`` first compares only the tags nh3 rewrote; its answer is the full comparison's,
+    which is itself the same with html.parser's reading."""
+    from qbank.site import sanitize
+
+    clean = sanitize_html(html)
+    for before, after in ((html, clean), (clean, html), (html, html + clean)):
+        shortcut = removed(before, after)
+        saved = sanitize._kept_everything, strict_html.start_tags
+        try:
+            sanitize._kept_everything = lambda before, after: False  # type: ignore[assignment]
+            assert removed(before, after) == shortcut, (before, after)
+            strict_html.start_tags = lambda html: None  # type: ignore[assignment]  # html.parser only
+            assert removed(before, after) == shortcut, (before, after)
+        finally:
+            sanitize._kept_everything, strict_html.start_tags = saved  # type: ignore[assignment]

@@ -219,6 +219,17 @@ def _typeset(html: str, renderer) -> tuple[str, list[str]]:  # noqa: ANN001 - Ka
     return re.sub(r"\x00(\d+)\x00", lambda m: rendered[int(m.group(1))], html), errors
 
 
+class _Recorder:
+    """A stand-in renderer that notes what :func:`_typeset` would ask KaTeX for."""
+
+    def __init__(self) -> None:
+        self.formulas: list[tuple[str, bool]] = []
+
+    def render(self, tex: str, display: bool = False) -> str:
+        self.formulas.append((tex, display))
+        return ""
+
+
 def _strip_jupyter_chrome(html: str) -> str:
     html = re.sub(r"<script\b.*?</script>", "", html, flags=re.S | re.I)
     html = re.sub(r"<style\b.*?</style>", "", html, flags=re.S | re.I)
@@ -248,6 +259,10 @@ def render(html: str, page, config, files, renderer) -> str:  # noqa: ANN001 - M
     problems: list[str] = []
     html = _strip_jupyter_chrome(html)
 
+    recorder = _Recorder()  # every formula first, to typeset them in a few round trips to Node
+    _typeset(html, recorder)
+    if hasattr(renderer, "prefetch"):
+        renderer.prefetch(recorder.formulas)
     html, math_errors = _typeset(html, renderer)
     problems += math_errors
 
