@@ -64,6 +64,7 @@ class QbankPlugin(BasePlugin[QbankConfig]):
         self.is_serve = False
         self.is_dirty = False
         self.renderer: KatexRenderer | None = None  # one Node process for the whole run
+        self.plots = notebook_pages.Plots()         # the notebooks' plots, re-encoded in the background
 
         # This build's inputs (on_config)
         self.root = Path(".")
@@ -96,6 +97,7 @@ class QbankPlugin(BasePlugin[QbankConfig]):
     def on_shutdown(self) -> None:
         logging.getLogger("mkdocs.commands.build").removeFilter(dirty_warning)
         self.incremental.close()
+        self.plots.close()
         if self.renderer is not None:
             self.renderer.close()
             self.renderer = None
@@ -139,6 +141,7 @@ class QbankPlugin(BasePlugin[QbankConfig]):
         if problems:
             raise PluginError("notebooks and questions disagree:\n" + "\n".join(problems))
         config.nav = layout.nav(taxonomy, [*notebook_pages.nav(docs), *(config.nav or [])])
+        self.plots.start(docs)
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
@@ -169,7 +172,7 @@ class QbankPlugin(BasePlugin[QbankConfig]):
         notebook = notebook_pages.is_notebook(page)
         if notebook:  # mkdocs-jupyter's HTML: offline, light, KaTeX (writes the plots: never from the cache)
             try:
-                out = notebook_pages.render(html, page, config, files, self._renderer())
+                out = notebook_pages.render(html, page, config, files, self._renderer(), self.plots)
             except notebook_pages.NotebookPageError as err:
                 raise PluginError(str(err)) from None
             out = checked(out, page)
