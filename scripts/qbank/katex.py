@@ -18,6 +18,7 @@ import threading
 import time
 import weakref
 from collections import deque
+from collections.abc import Iterable
 from pathlib import Path
 
 from .repo import repo_root
@@ -98,6 +99,7 @@ class KatexRenderer:
         self._finalizer: weakref.finalize | None = None
         self._stderr: deque[str] = deque(maxlen=50)
         self._next_id = 0
+        self._greeted = False
         self._lock = threading.RLock()
 
     # -- process management -------------------------------------------------
@@ -116,7 +118,25 @@ class KatexRenderer:
             raise MathToolError(f"renderer script missing: {KATEX_SCRIPT}")
         return node
 
-    def _start(self) -> subprocess.Popen[bytes]:
+    def start(self) -> None:
+        """Start Node now, without waiting for it: it loads KaTeX while the caller goes on
+        (about 0.25 s), and the first render waits for its greeting."""
+        with self._lock:
+            if self._proc is None or self._proc.poll() is not None:
+                self._proc = None
+                self._spawn()
+
+    def _greet(self) -> None:
+        """Read the greeting of a process started by :meth:`_spawn` (once)."""
+        if not self._greeted:
+            self._greeted = True
+            hello = self._read_line()
+            if not hello.get("ready"):
+                self.close()
+                raise MathToolError(f"unexpected greeting from KaTeX renderer: {hello!r}")
+            self.katex_version = hello.get("katex")
+
+    def _spawn(self) -> subprocess.Popen[bytes]:
         node = self._check_tools()
         env = dict(os.environ, QBANK_NODE_MODULES=str(self.node_modules))
         try:
@@ -133,12 +153,8 @@ class KatexRenderer:
         self._stderr.clear()
         threading.Thread(target=self._drain, args=(proc,), daemon=True).start()
         self._proc = proc
+        self._greeted = False
         self._finalizer = weakref.finalize(self, _stop, proc)
-        hello = self._read_line()
-        if not hello.get("ready"):
-            self.close()
-            raise MathToolError(f"unexpected greeting from KaTeX renderer: {hello!r}")
-        self.katex_version = hello.get("katex")
         return proc
 
     def _drain(self, proc: subprocess.Popen[bytes]) -> None:
@@ -203,24 +219,50 @@ class KatexRenderer:
             return payload
         raise KatexError(tex, payload, bool(display))
 
+    def prefetch(self, formulas: Iterable[tuple[str, bool]], batch: int = 64) -> None:
+        """Typeset every ``(tex, display)`` not cached yet, many requests in flight at once.
+
+        The results are those :meth:`render` gives one by one (cached, rejections included);
+        what this saves is a round trip to Node per formula (validation asks for ~700 on the
+        real bank).  Requests go in batches, each answered before the next is sent, so
+        neither pipe fills up."""
+        with self._lock:
+            todo = list(dict.fromkeys((tex, bool(display)) for tex, display in formulas if (tex, bool(display)) not in self._cache))
+            for i in range(0, len(todo), batch):
+                chunk = todo[i:i + batch]
+                for key, result in zip(chunk, self._requests(chunk)):
+                    self.cache_misses += 1
+                    self._cache[key] = result
+
     def _request(self, tex: str, display: bool) -> tuple[bool, str]:
+        return self._requests([(tex, display)])[0]
+
+    def _requests(self, formulas: list[tuple[str, bool]]) -> list[tuple[bool, str]]:
         if self._proc is None or self._proc.poll() is not None:
             self._proc = None
-            self._start()
+            self._spawn()
+        self._greet()
         assert self._proc is not None and self._proc.stdin is not None
-        self._next_id += 1
-        rid = self._next_id
-        data = json.dumps({"id": rid, "tex": tex, "display": display}) + "\n"
+        ids = []
+        lines = []
+        for tex, display in formulas:
+            self._next_id += 1
+            ids.append(self._next_id)
+            lines.append(json.dumps({"id": self._next_id, "tex": tex, "display": display}) + "\n")
         try:
-            self._proc.stdin.write(data.encode("utf-8"))
+            self._proc.stdin.write("".join(lines).encode("utf-8"))
             self._proc.stdin.flush()
         except (BrokenPipeError, OSError) as exc:
             raise self._died(f"stopped reading ({exc})") from exc
-        reply = self._read_line()
-        if reply.get("id") != rid:
-            raise self._died(f"answered out of order: {reply!r}")
-        if "html" in reply:
-            return True, reply["html"]
-        if reply.get("internal"):
-            raise MathToolError(f"KaTeX renderer failed on {tex!r}: {reply.get('error')}")
-        return False, str(reply.get("error", "unknown KaTeX error"))
+        replies = [self._read_line() for _ in ids]  # all of them, so that none is left in the pipe
+        out = []
+        for rid, (tex, _), reply in zip(ids, formulas, replies):
+            if reply.get("id") != rid:
+                raise self._died(f"answered out of order: {reply!r}")
+            if "html" in reply:
+                out.append((True, reply["html"]))
+            elif reply.get("internal"):
+                raise MathToolError(f"KaTeX renderer failed on {tex!r}: {reply.get('error')}")
+            else:
+                out.append((False, str(reply.get("error", "unknown KaTeX error"))))
+        return out

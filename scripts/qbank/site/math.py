@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from qbank.katex import KatexError, KatexRenderer
+from qbank.site import strict_html
 
 __all__ = [
     "MathError",
@@ -139,6 +140,10 @@ def raw_tex(html: str) -> list[str]:
     """Snippets of TeX showing as plain text on a rendered page (a formula Markdown broke:
     display math inside a paragraph, an unclosed delimiter...)."""
     if not _TEX_CHARS.search(html):  # most pages: nothing to look for, no need to parse
+        return []
+    # Most of the rest hold a backslash only in attributes (KaTeX's aria-label): no text run
+    # can decode to one, so the prose cannot either.  Any other page is parsed.
+    if strict_html.texts_matching(html, _TEX_CHARS.pattern, starts="\\$&") == []:
         return []
     parser = _ProseText()
     parser.feed(html)

@@ -39,6 +39,7 @@ import json
 import posixpath
 import re
 import struct
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -47,7 +48,8 @@ from qbank.errors import LocatedError
 from qbank.katex import KatexError
 from qbank.validate import quote as _quote  # messages quote the author's text, not a Python repr
 
-__all__ = ["NotebookPageError", "check", "index_page", "is_notebook", "nav", "notebooks", "render", "try_it", "typeset_math"]
+__all__ = ["NotebookPageError", "Plots", "check", "index_page", "is_notebook", "nav", "notebooks", "render", "try_it",
+           "typeset_math"]
 
 SECTION = "Notebooks"
 INDEX = f"{NOTEBOOKS_DIR}/index.md"
@@ -183,6 +185,45 @@ def _optimise_png(data: bytes) -> bytes:
     return result if len(result) < len(data) else data
 
 
+class Plots:
+    """The notebooks' plots, re-encoded (:func:`_optimise_png`) in a background thread.
+
+    Re-encoding the real site's 8 plots costs about 0.5 s of CPU, mostly in Pillow's C code,
+    which releases the GIL: started when the build begins (:meth:`start`), it runs beside
+    the Markdown of the other pages and is done, or nearly, when a notebook page asks for a
+    plot (:meth:`optimised`).  The result is the same bytes as computed on the spot."""
+
+    def __init__(self) -> None:
+        self._pool: ThreadPoolExecutor | None = None
+        self._pending: dict[bytes, Future[bytes]] = {}  # sha256 of the PNG -> its re-encoding
+
+    def start(self, docs_dir: Path) -> None:
+        """Start re-encoding every plot of every notebook under ``docs_dir``."""
+        self.close()
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qbank-plots")
+        for path in notebook_paths(Path(docs_dir)):
+            nb = json.loads(path.read_text(encoding="utf-8"))
+            for cell in nb.get("cells", []):
+                for output in cell.get("outputs", []) or []:
+                    png = (output.get("data") or {}).get("image/png")
+                    if png:
+                        data = base64.b64decode(re.sub(r"\s", "", "".join(png) if isinstance(png, list) else png))
+                        key = hashlib.sha256(data).digest()
+                        if key not in self._pending:
+                            self._pending[key] = self._pool.submit(_optimise_png, data)
+
+    def optimised(self, data: bytes) -> bytes:
+        """:func:`_optimise_png` of ``data``, from the background thread when it was started for it."""
+        future = self._pending.get(hashlib.sha256(data).digest())
+        return future.result() if future is not None else _optimise_png(data)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        self._pending.clear()
+
+
 def _figure_alts(src_path: Path, title: str) -> list[str]:
     """Alt text of each image output, in order: the cell's ``# Figure: …`` comment."""
     nb = json.loads(Path(src_path).read_text(encoding="utf-8"))
@@ -228,6 +269,17 @@ def typeset_math(html: str, renderer) -> tuple[str, list[str]]:  # noqa: ANN001 
     return re.sub(r"\x00(\d+)\x00", lambda m: rendered[int(m.group(1))], html), errors
 
 
+class _Recorder:
+    """A stand-in renderer that notes what :func:`typeset_math` would ask KaTeX for."""
+
+    def __init__(self) -> None:
+        self.formulas: list[tuple[str, bool]] = []
+
+    def render(self, tex: str, display: bool = False) -> str:
+        self.formulas.append((tex, display))
+        return ""
+
+
 def _strip_jupyter_chrome(html: str) -> str:
     html = re.sub(r"<script\b.*?</script>", "", html, flags=re.S | re.I)
     html = re.sub(r"<style\b.*?</style>", "", html, flags=re.S | re.I)
@@ -247,9 +299,10 @@ def _strip_jupyter_chrome(html: str) -> str:
     return "".join(p if i % 2 else re.sub(r"\n\s*\n+", "\n", p) for i, p in enumerate(parts))
 
 
-def render(html: str, page, config, files, renderer) -> str:  # noqa: ANN001 - MkDocs objects
+def render(html: str, page, config, files, renderer, plots: Plots | None = None) -> str:  # noqa: ANN001 - MkDocs objects
     """The page HTML for a notebook (see the module docstring). Raises
-    :class:`NotebookPageError` listing every broken link and formula."""
+    :class:`NotebookPageError` listing every broken link and formula.  ``plots``: the plots
+    re-encoded ahead of time, if started."""
     from mkdocs.utils import get_relative_url
 
     src_uri = page.file.src_uri
@@ -257,6 +310,10 @@ def render(html: str, page, config, files, renderer) -> str:  # noqa: ANN001 - M
     problems: list[str] = []
     html = _strip_jupyter_chrome(html)
 
+    recorder = _Recorder()  # every formula first, to typeset them in a few round trips to Node
+    typeset_math(html, recorder)
+    if hasattr(renderer, "prefetch"):
+        renderer.prefetch(recorder.formulas)
     html, math_errors = typeset_math(html, renderer)
     problems += math_errors
 
@@ -284,7 +341,8 @@ def render(html: str, page, config, files, renderer) -> str:  # noqa: ANN001 - M
 
     def image(m: re.Match[str]) -> str:
         n = next(count)
-        data = _optimise_png(base64.b64decode(re.sub(r"\s", "", m.group(1))))
+        raw = base64.b64decode(re.sub(r"\s", "", m.group(1)))
+        data = plots.optimised(raw) if plots is not None else _optimise_png(raw)
         name = f"figure-{n}.{hashlib.sha256(data).hexdigest()[:10]}.png"
         out_dir.mkdir(parents=True, exist_ok=True)
         (out_dir / name).write_bytes(data)

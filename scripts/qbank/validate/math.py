@@ -131,6 +131,12 @@ def check_math(docs: Sequence[Doc], ctx: Context, renderer: Any | None) -> None:
     own = renderer is None
     katex = KatexRenderer(ctx.node_modules) if renderer is None else renderer
     try:
+        prefetch = getattr(katex, "prefetch", None)  # many formulas per round trip to Node
+        if prefetch is not None:
+            try:
+                prefetch((f.tex, f.display) for _, f in pending)
+            except MathToolError:
+                pass  # reported below, as render() raises it again
         for doc, f in pending:
             try:
                 katex.render(f.tex, f.display)
