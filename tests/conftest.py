@@ -163,15 +163,27 @@ class BuiltSite:
         return self.dir / url / "index.html" if url == "" or url.endswith("/") else self.dir / url
 
 
-def mkdocs_build(project_dir: Path, site_dir: Path, timeout: int = BUILD_TIMEOUT) -> subprocess.CompletedProcess:
+def mkdocs_build(project_dir: Path, site_dir: Path, timeout: int = BUILD_TIMEOUT,
+                 config: Path | None = None) -> subprocess.CompletedProcess:
     """``mkdocs build --strict -d site_dir`` with ``project_dir`` as cwd; output captured."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     venv_mkdocs = REPO / ".venv" / "bin" / "mkdocs"
     cmd = [str(venv_mkdocs)] if venv_mkdocs.exists() else [sys.executable, "-m", "mkdocs"]
+    extra = ["-f", str(config)] if config else []
     return subprocess.run(
-        [*cmd, "build", "--strict", "-d", str(site_dir)],
+        [*cmd, "build", "--strict", *extra, "-d", str(site_dir)],
         cwd=project_dir, env=env, capture_output=True, text=True, timeout=timeout,
     )
+
+
+def without_bank_validation(project_dir: Path) -> Path:
+    """A copy of the project's ``mkdocs.yml`` with the qbank plugin's ``validate_bank: false``
+    (for tests only: the one that proves the output gate holds without validation)."""
+    text = (project_dir / "mkdocs.yml").read_text(encoding="utf-8")
+    assert text.count("\n  - qbank\n") == 1, "mkdocs.yml lists the qbank plugin as `  - qbank`"
+    config = project_dir / "mkdocs.no-validation.yml"
+    config.write_text(text.replace("\n  - qbank\n", "\n  - qbank:\n      validate_bank: false\n"), encoding="utf-8")
+    return config
 
 
 def _build_into(root: Path) -> BuiltSite:

@@ -38,7 +38,6 @@ Source: Frankle & Carbin, [The Lottery Ticket Hypothesis](https://arxiv.org/abs/
 
 def sh(cmd: list[str], cwd: Path, timeout: int = 600) -> subprocess.CompletedProcess:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    env.pop("QBANK_SKIP_VALIDATE", None)
     return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env)
 
 

@@ -35,7 +35,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, copy_project, mkdocs_build, qbank_cmd
+from conftest import REPO, copy_project, mkdocs_build, qbank_cmd, without_bank_validation
 from qbank import importer
 from qbank.anki import answer_html, markdown_to_anki_html
 from qbank.bank import Question, slugify
@@ -77,17 +77,8 @@ def qbank(root: Path, *args: str, env: dict | None = None) -> subprocess.Complet
 
 
 def build(root: Path, *, skip_validation: bool = False) -> subprocess.CompletedProcess:
-    env = {"QBANK_SKIP_VALIDATE": "1"} if skip_validation else {}
-    old = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
-        return mkdocs_build(root, root / "site", timeout=600)
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+    config = without_bank_validation(root) if skip_validation else None
+    return mkdocs_build(root, root / "site", timeout=600, config=config)
 
 
 class _Active(HTMLParser):

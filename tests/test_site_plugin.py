@@ -44,8 +44,7 @@ def test_options_are_typed():
     assert errors and errors[0][0] == "validate_bank"
 
 
-def test_validate_bank_false_skips_validation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.delenv("QBANK_SKIP_VALIDATE", raising=False)
+def test_validate_bank_false_skips_validation(tmp_path: Path):
     docs = tmp_path / "docs"
     bad = docs / "questions" / "foundations" / "bad.md"
     bad.parent.mkdir(parents=True)
@@ -53,12 +52,10 @@ def test_validate_bank_false_skips_validation(tmp_path: Path, monkeypatch: pytes
     p = plugin()
     try:
         with pytest.raises(PluginError, match="problem"):
-            p._validate(REPO, docs)
+            p.validate(REPO, docs)
     finally:
         p.on_shutdown()
-    plugin(validate_bank=False)._validate(REPO, docs)  # nothing raised, no KaTeX started
-    monkeypatch.setenv("QBANK_SKIP_VALIDATE", "1")  # the deprecated alias
-    plugin()._validate(REPO, docs)
+    plugin(validate_bank=False).validate(REPO, docs)  # nothing raised, no KaTeX started
 
 
 # -- incremental rebuilds (mkdocs serve --dirty) -------------------------------------------
@@ -111,7 +108,6 @@ def test_a_dirty_rebuild_after_editing_one_question_equals_a_clean_build(tmp_pat
     text = text.rstrip() + "\n\nA zanzibarish sentence added by the test.\n"
     (tmp_path / "new.md").write_text(text, encoding="utf-8")
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    env.pop("QBANK_SKIP_VALIDATE", None)
     proc = subprocess.run([sys.executable, "-c", SERVE_TWICE, str(project), str(tmp_path / "served"), str(edited),
                            str(tmp_path / "new.md")], cwd=project, env=env, capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stderr[-4000:]

@@ -8,7 +8,7 @@
 * the CLI: formats (text, github annotations, json), exit codes, path selection;
 * ``qbank new``: fresh id and slug in the right folder, the near-duplicate warning;
 * the build: a validation error fails it with the located messages, and a file that
-  skipped validation (QBANK_SKIP_VALIDATE=1) still cannot put active content on the site.
+  skipped validation (`validate_bank: false`) still cannot put active content on the site.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, copy_project, qbank_cmd
+from conftest import REPO, copy_project, qbank_cmd, without_bank_validation
 from qbank.frontmatter import FIELD_ORDER
 from qbank.validate import CODES, Context, Problem, bank_paths, load_doc, validate, validate_text
 
@@ -466,9 +466,9 @@ def test_build_never_publishes_active_content_from_a_bank_file(tmp_path: Path) -
     """
     project = copy_project(tmp_path / "repo", site=True)
     (project / "docs/questions/foundations/evil.md").write_text(EVIL, encoding="utf-8")
-    # QBANK_SKIP_VALIDATE=1: the file skips validation (tests only); --no-strict: MkDocs's
+    # validate_bank: false: the file skips validation (tests only); --no-strict: MkDocs's
     # own link warnings about it must not stop the build, the gate must hold alone.
-    proc = build(project, tmp_path / "site", "--no-strict", env={"QBANK_SKIP_VALIDATE": "1"})
+    proc = build(project, tmp_path / "site", "--no-strict", "-f", str(without_bank_validation(project)))
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0, out[-3000:]
     assert "docs/questions/foundations/evil.md: the page holds markup the site never publishes" in out, out[-3000:]

@@ -17,8 +17,7 @@ class QbankConfig(Config):
     """Typed options; MkDocs checks them when it loads ``mkdocs.yml``."""
 
     # Run `qbank validate` on the whole bank first; any error fails the build.  False is for
-    # tests only (the output gate must hold on its own); the deprecated environment variable
-    # QBANK_SKIP_VALIDATE=1 does the same.
+    # tests only (the output gate must hold on its own).
     validate_bank = Type(bool, default=True)
 
     # What `mkdocs serve` watches besides docs/ (relative to mkdocs.yml): a change there

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import html as _html
 import logging
-import os
 from pathlib import Path
 
 import jinja2
@@ -106,7 +105,7 @@ class QbankPlugin(BasePlugin[QbankConfig]):
         root = Path(config.config_file_path).resolve().parent
         docs = Path(config.docs_dir)
         layout.refuse_links(docs)
-        self._validate(root, docs)
+        self.validate(root, docs)
         try:
             questions = load_bank(docs)
         except BankFormatError as err:
@@ -238,17 +237,12 @@ class QbankPlugin(BasePlugin[QbankConfig]):
             self.renderer = KatexRenderer()
         return self.renderer
 
-    def _validate(self, root: Path, docs: Path) -> None:
+    def validate(self, root: Path, docs: Path) -> None:
         """Every build runs `qbank validate` first: any error fails it, listing every problem.
 
-        ``validate_bank: false`` skips this, for tests only (the sanitizer must hold on its own);
-        so does the environment variable QBANK_SKIP_VALIDATE=1, deprecated.  The KaTeX
-        renderer is shared, so formulas parsed here are cache hits when typeset.
+        ``validate_bank: false`` skips this, for tests only (the sanitizer must hold on its own).
+        The KaTeX renderer is shared, so formulas parsed here are cache hits when typeset.
         """
-        if os.environ.get("QBANK_SKIP_VALIDATE") == "1":
-            log.info("qbank: bank validation skipped (QBANK_SKIP_VALIDATE=1 is deprecated: "
-                     "set `validate_bank: false` under the qbank plugin; for tests only)")
-            return
         if not self.config.validate_bank:
             log.info("qbank: bank validation skipped (validate_bank: false; for tests only)")
             return
