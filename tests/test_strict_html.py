@@ -20,7 +20,7 @@ from qbank.anki import answer_html
 from qbank.bank import load_bank
 from qbank.site import strict_html
 from qbank.site.math import _TEX_CHARS, raw_tex
-from qbank.site.sanitize import _Inventory, _inventory, removed, sanitize_html
+from qbank.site.sanitize import inventory, parsed_inventory, removed, sanitize_html
 
 
 class _Reading(HTMLParser):
@@ -69,10 +69,8 @@ def _same_reading(html: str) -> bool:
     tex = strict_html.texts_matching(html, _TEX_CHARS.pattern, "\\$&")
     assert tex is not None
     assert [_html.unescape(r) for r in tex] == [d for d in reading.data if "\\" in d or "$" in d], html
-    slow = _Inventory()
-    slow.feed(html)
-    slow.close()
-    inv = _inventory(html)
+    slow = parsed_inventory(html)
+    inv = inventory(html)
     assert (inv.tags, inv.attrs) == (slow.tags, slow.attrs), html
     return True
 

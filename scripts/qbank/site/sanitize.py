@@ -44,7 +44,7 @@ import nh3
 
 from qbank.site import strict_html
 
-__all__ = ["MATERIAL_CLASSES", "clean_style", "removed", "sanitize_html"]
+__all__ = ["MATERIAL_CLASSES", "Inventory", "clean_style", "inventory", "parsed_inventory", "removed", "sanitize_html"]
 
 _TEXT = """
 a abbr b blockquote br caption cite code col colgroup dd del details dfn div dl dt em figcaption figure
@@ -183,13 +183,20 @@ class Inventory(NamedTuple):
     attrs: Counter[tuple[str, str, str]]
 
 
-def _inventory(html: str) -> Inventory:
+def parsed_inventory(html: str) -> Inventory:
+    """The inventory as html.parser reads ``html``: the reference the fast reading must equal."""
+    parser = _Inventory()
+    parser.feed(html)
+    parser.close()
+    return Inventory(parser.tags, parser.attrs)
+
+
+def inventory(html: str) -> Inventory:
+    """The inventory of ``html``: read with regular expressions when it is written strictly
+    (site/strict_html.py, the same result), else by html.parser."""
     tokens = strict_html.start_tags(html)
     if tokens is None:  # not written strictly: html.parser itself
-        parser = _Inventory()
-        parser.feed(html)
-        parser.close()
-        return Inventory(parser.tags, parser.attrs)
+        return parsed_inventory(html)
     return _tokens_inventory(tokens)
 
 
@@ -237,7 +244,7 @@ def removed(before: str, after: str | None = None) -> list[str]:
     after = sanitize_html(before) if after is None else after
     if _kept_everything(before, after):
         return []
-    b, a = _inventory(before), _inventory(after)
+    b, a = inventory(before), inventory(after)
     lost: list[str] = []
     for tag, n in sorted(b.tags.items()):
         if a.tags[tag] < n:
