@@ -52,7 +52,7 @@ def page_paths(docs: Path | None = None) -> dict[str, str]:
     """Site paths of one page of each kind, found in the bank by content (renames do not
     break the bench): the softmax-temperature question (math), the logits/soft/hard targets
     question (mermaid), its topic page, the attention notebook."""
-    from .bank import load_bank
+    from qbank.bank import load_bank
 
     docs = docs or REPO / "docs"
     paths = {"home": "", "tags": "tags/", "unanswered": "unanswered/", "study": "study/"}

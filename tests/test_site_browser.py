@@ -33,6 +33,9 @@ OPEN_SHADOW = """(() => {
   };
 })();"""
 MERMAID_ESM = "assets/vendor/mermaid/mermaid.esm.min.mjs"
+# A diagram is drawn when it comes within 200px of the viewport (mermaid-loader.js): the
+# tests scroll to it first, as a reader does.
+SHOW_DIAGRAM = "() => { const el = document.querySelector('.mermaid'); if (el) el.scrollIntoView({block: 'center'}); }"
 HAS_MERMAID_SVG = """() => [...document.querySelectorAll(".mermaid")]
   .some(el => el.shadowRoot && el.shadowRoot.querySelector("svg"))"""
 
@@ -165,6 +168,7 @@ def test_mermaid_diagram_renders_from_the_local_copy_only_when_needed(page, page
     assert not page_log.requested("vendor/mermaid/"), "the home page fetched mermaid"
 
     _open(page, site_server + mermaid_q["url"])
+    page.evaluate(SHOW_DIAGRAM)
     page.wait_for_function(HAS_MERMAID_SVG, timeout=20_000)
     labels = page.evaluate("""() => {
       const host = [...document.querySelectorAll('.mermaid')].find(el => el.shadowRoot);
@@ -213,6 +217,7 @@ def test_mermaid_after_instant_navigation_follows_the_palette_and_stays_light(
     click_instantly(page, page.locator(f'article.md-content__inner a[href$="{slug}/"]').first)
     page.wait_for_url(re.compile(re.escape(mermaid_q["url"]) + "$"))
     wait_for_title(page, mermaid_q["title"])
+    page.evaluate(SHOW_DIAGRAM)
     page.wait_for_function(HAS_MERMAID_SVG, timeout=20_000)
     assert page.evaluate("() => window.__qbSameDocument === true"), "the click did a full page load"
     light = page.evaluate(MERMAID_EDGE_COLOUR)
@@ -228,6 +233,7 @@ def test_mermaid_after_instant_navigation_follows_the_palette_and_stays_light(
         sizes.clear()
         fresh.on("response", on_response)
         _open(fresh, site_server + mermaid_q["url"])
+        fresh.evaluate(SHOW_DIAGRAM)
         fresh.wait_for_function(HAS_MERMAID_SVG, timeout=20_000)
         fresh.wait_for_load_state("networkidle")
         total = sum(sizes.values())
@@ -359,6 +365,7 @@ def test_pages_log_no_errors_and_stay_on_the_local_server(page, page_log: PageLo
     for url in urls:
         _open(page, site_server + url)
         if url == mermaid_q["url"]:
+            page.evaluate(SHOW_DIAGRAM)
             page.wait_for_function(HAS_MERMAID_SVG, timeout=20_000)
     assert len(page_log.requests) > len(urls)
     assert not page_log.third_party(), page_log.third_party()
@@ -377,6 +384,7 @@ def test_no_horizontal_overflow_at_phone_width(browser, page_log: PageLog, site_
         for url in ("", _topic_url(temperature_q), temperature_q["url"], mermaid_q["url"]):
             _open(phone, site_server + url)
             if url == mermaid_q["url"]:
+                phone.evaluate(SHOW_DIAGRAM)
                 phone.wait_for_function(HAS_MERMAID_SVG, timeout=20_000)
             width = phone.evaluate("() => document.documentElement.scrollWidth")
             if width > PHONE["width"]:
@@ -410,6 +418,7 @@ def test_screenshots(browser, page, page_log: PageLog, site_server: str, tempera
     _open(page, site_server + _topic_url(temperature_q))
     shoot(page, "topic.png")
     _open(page, site_server + mermaid_q["url"])
+    page.evaluate(SHOW_DIAGRAM)
     page.wait_for_function(HAS_MERMAID_SVG, timeout=20_000)
     shoot(page, "mermaid.png")
     _open(page, site_server + temperature_q["url"])

@@ -164,21 +164,44 @@
     return loading;
   }
 
-  /* Lay out every formula of the bank once, invisibly, so the browser fetches exactly the
-     KaTeX fonts the cards need while it is online. */
+  /* Lay out the bank's formulas once, invisibly, so the browser fetches exactly the KaTeX
+     fonts the cards need while it is online. KaTeX picks a font by class (one woff2 per face),
+     so only the cards that bring a class not seen yet are laid out: a few dozen of the bank's
+     cards. The work runs in idle time, a few cards at a time, after the first card is on
+     screen; the (empty) box is in the page from the start and goes once the fonts are in. */
   function warmFonts(html) {
-    var t = document.createElement("template");
-    t.innerHTML = Object.keys(html).map(function (k) { return html[k]; }).join("");
-    var maths = t.content.querySelectorAll(".katex");
-    if (!maths.length) return;
+    var ids = Object.keys(html), seen = {}, i = 0;
     var box = document.createElement("div");
     box.className = "qb-warm md-typeset";
     box.setAttribute("aria-hidden", "true");
-    maths.forEach(function (m) { box.appendChild(m); });
     document.body.appendChild(box);
-    requestAnimationFrame(function () {
+    var idle = window.requestIdleCallback || function (f) {
+      return setTimeout(function () { f({ timeRemaining: function () { return 10; } }); }, 30);
+    };
+    function fresh(h) {
+      var any = false;
+      h.replace(/class="([^"]*)"/g, function (m, c) {
+        c.split(" ").forEach(function (t) { if (!seen[t]) { seen[t] = 1; any = true; } });
+        return m;
+      });
+      return any;
+    }
+    function step(deadline) {
+      var picked = [];
+      while (i < ids.length && (deadline.timeRemaining() > 3 || !picked.length && deadline.didTimeout)) {
+        var h = html[ids[i++]];
+        if (h.indexOf("katex") >= 0 && fresh(h)) picked.push(h);
+      }
+      if (picked.length) {
+        var t = document.createElement("template");
+        t.innerHTML = picked.join("");
+        t.content.querySelectorAll(".katex").forEach(function (m) { box.appendChild(m); });
+        void box.offsetWidth; // layout now: that is what starts the font downloads
+      }
+      if (i < ids.length) { idle(step, { timeout: 1000 }); return; }
       (document.fonts ? document.fonts.ready : Promise.resolve()).then(function () { box.remove(); });
-    });
+    }
+    idle(step, { timeout: 1000 });
   }
 
   // -- progress in localStorage -----------------------------------------------------------
