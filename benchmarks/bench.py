@@ -1487,6 +1487,10 @@ def goals(results: dict) -> list[dict]:
                 if "median" in e:
                     add(f"Lighthouse mobile performance, {kind} (median of {len(e['runs'])})", f"{e['median']:.0f}",
                         f"≥ {GOAL_MOBILE_PERFORMANCE}", e["median"] >= GOAL_MOBILE_PERFORMANCE)
+            for kind, e in (lh.get("performance_desktop") or {}).items():
+                if "median" in e:
+                    add(f"Lighthouse desktop performance, {kind} (median of {len(e['runs'])})", f"{e['median']:.0f}",
+                        "100", e["median"] >= 100)
     return rows
 
 

@@ -110,9 +110,10 @@ def run_lighthouse(url: str, *, categories: tuple[str, ...] = CATEGORIES, dark: 
 def measure(site_dir: Path, pages: dict[str, str], *, palettes: tuple[str, ...] = PALETTES,
             form_factors: tuple[str, ...] = FORM_FACTORS, performance_runs: int = 0, log: Callable[[str], None] = lambda msg: None) -> dict:
     """Scores of every page in every form factor and palette; with ``performance_runs``,
-    also mobile performance (median of that many runs, light palette)."""
-    results: dict = {"pages": {}, "performance": {}}
-    with serve_gzip(site_dir) as base:
+    also performance in each form factor (median of that many runs, light palette): mobile under
+    ``performance``, desktop under ``performance_desktop``."""
+    results: dict = {"pages": {}, "performance": {}, "performance_desktop": {}}
+    with serve_gzip(site_dir, cache_control="max-age=600") as base:  # as GitHub Pages sends it
         for kind, path in pages.items():
             entry = results["pages"].setdefault(kind, {"path": path})
             for form in form_factors:
@@ -123,12 +124,12 @@ def measure(site_dir: Path, pages: dict[str, str], *, palettes: tuple[str, ...] 
                     except (RuntimeError, subprocess.TimeoutExpired) as exc:
                         run = {"error": str(exc)}
                     entry.setdefault(form, {})[palette] = run
-            if performance_runs:
-                log(f"lighthouse: {kind} mobile performance x{performance_runs}")
+            for form in form_factors if performance_runs else ():
+                log(f"lighthouse: {kind} {form} performance x{performance_runs}")
                 runs = []
                 for _ in range(performance_runs):
                     try:
-                        runs.append(run_lighthouse(base + path, categories=("performance",)))
+                        runs.append(run_lighthouse(base + path, categories=("performance",), desktop=form == "desktop"))
                     except (RuntimeError, subprocess.TimeoutExpired) as exc:
                         runs.append({"error": str(exc)})
                 ok = [r for r in runs if "error" not in r]
@@ -140,7 +141,7 @@ def measure(site_dir: Path, pages: dict[str, str], *, palettes: tuple[str, ...] 
                         perf[key] = statistics.median(vals) if vals else None
                 else:
                     perf["error"] = runs[0]["error"]
-                results["performance"][kind] = perf
+                results["performance" if form == "mobile" else "performance_desktop"][kind] = perf
     return results
 
 
@@ -178,9 +179,16 @@ def report(results: dict) -> str:
     if problems:
         lines.append("\nFailing audits:\n")
         lines.extend(problems)
-    perf = results.get("performance") or {}
+    for key, title in (("performance", "Mobile performance (Lighthouse default: simulated slow 4G, 4x CPU"),
+                       ("performance_desktop", "Desktop performance (--preset=desktop")):
+        lines.extend(_performance_table(results.get(key) or {}, title))
+    return "\n".join(lines) + "\n"
+
+
+def _performance_table(perf: dict, title: str) -> list[str]:
+    lines: list[str] = []
     if perf:
-        lines.append("\nMobile performance (Lighthouse default: simulated slow 4G, 4x CPU; light palette):\n")
+        lines.append(f"\n{title}; light palette):\n")
         lines.append("| page | median | runs | FCP | LCP | TBT | CLS |")
         lines.append("|---|--:|---|--:|--:|--:|--:|")
         for kind, e in perf.items():
@@ -193,7 +201,7 @@ def report(results: dict) -> str:
             lines.append(f"| {kind} | **{e['median']:.0f}** | {', '.join(str(r) for r in e['runs'])} | "
                          f"{ms('first-contentful-paint')} | {ms('largest-contentful-paint')} | "
                          f"{ms('total-blocking-time')} | {cls} |")
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -203,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--palette", choices=PALETTES, help="only this palette")
     parser.add_argument("--form-factor", choices=FORM_FACTORS, help="only this form factor")
     parser.add_argument("--performance", type=int, default=0, metavar="RUNS",
-                        help="also mobile performance, median of RUNS runs per page")
+                        help="also performance in each form factor measured, median of RUNS runs per page")
     parser.add_argument("--output", type=Path, help="write the results as JSON")
     args = parser.parse_args(argv)
     pages = page_paths()

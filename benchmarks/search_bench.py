@@ -56,8 +56,14 @@ INSTRUMENT = """() => {
 class _GzipHandler(http.server.SimpleHTTPRequestHandler):
     """Static files, gzip -6 for text types when the browser accepts it (as GitHub Pages)."""
 
+    cache_control = "no-store"
+
     def log_message(self, *args) -> None:
         pass
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", self.cache_control)
+        super().end_headers()
 
     def send_head(self):  # the stdlib's signature
         path = Path(self.translate_path(self.path))
@@ -71,15 +77,20 @@ class _GzipHandler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Encoding", "gzip")
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
         self.end_headers()
         import io
         return io.BytesIO(body)
 
 
-def serve_gzip(directory: Path) -> contextlib.AbstractContextManager[str]:
-    """``directory`` served as GitHub Pages does (gzip for text); yields the base URL."""
-    return serve_static(directory, _GzipHandler)
+def serve_gzip(directory: Path, cache_control: str = "no-store") -> contextlib.AbstractContextManager[str]:
+    """``directory`` served as GitHub Pages does (gzip for text); yields the base URL.
+
+    ``cache_control`` goes on every response: ``no-store`` (every load downloads everything: the
+    search measurements), or GitHub Pages' own ``max-age=600`` (Lighthouse: a file a page asks
+    for twice comes from the memory cache the second time, as it does on the real host).
+    """
+    handler = type("_Handler", (_GzipHandler,), {"cache_control": cache_control})
+    return serve_static(directory, handler)
 
 
 @contextlib.contextmanager
