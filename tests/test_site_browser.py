@@ -326,6 +326,65 @@ def test_keyboard_focus_on_a_link_fetches_the_sitemap(page, page_log: PageLog, s
     assert len(page_log.requested("sitemap.xml")) == 1
 
 
+def test_each_stylesheet_is_parsed_once_and_kept_across_instant_navigation(
+        page, site_server: str, questions_json: dict, temperature_q: dict) -> None:
+    """Issue 12: Material's start-up re-assigned every stylesheet's href (to compare heads across
+    instant navigation), which made the browser parse each stylesheet a second time and restyle
+    the whole page.  overrides/partials/head-urls.html makes the <head>'s URLs absolute before the
+    stylesheets arrive: each is added to the page once, and instant navigation keeps the same
+    <link> elements (the heads still compare equal)."""
+    cdp = page.context.new_cdp_session(page)
+    added: list[str] = []
+    cdp.on("CSS.styleSheetAdded", lambda e: added.append(e["header"].get("sourceURL", "")))
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    _open(page, site_server + temperature_q["url"])
+    sheets = [url for url in added if url.endswith(".css")]
+    assert len(sheets) >= 3 and len(sheets) == len(set(sheets)), f"stylesheets added more than once: {sheets}"
+    hrefs = page.evaluate("() => [...document.querySelectorAll('link[rel=stylesheet]')].map(l => l.getAttribute('href'))")
+    assert hrefs and all(h.startswith(site_server) for h in hrefs), hrefs
+
+    page.evaluate("() => document.querySelectorAll('link[rel=stylesheet]').forEach(l => { l.qbKept = true; })")
+    other = next(q for q in questions_json["questions"]
+                 if q["topic"] == temperature_q["topic"] and q["id"] != temperature_q["id"])
+    link = page.locator(f'.md-sidebar--primary .qb-topic-nav a[href$="{other["url"].rsplit("/", 2)[-2]}/"]').first
+    click_instantly(page, link)
+    page.wait_for_url(re.compile(re.escape(other["url"]) + "$"))
+    wait_for_title(page, other["title"])
+    kept = page.evaluate("() => [...document.querySelectorAll('link[rel=stylesheet]')].map(l => l.qbKept === true)")
+    assert kept and all(kept), "instant navigation replaced the page's stylesheets"
+    assert len([url for url in added if url.endswith(".css")]) == len(sheets), "stylesheets were loaded again"
+
+
+def test_focus_visible_classes_are_set_before_the_bundle_and_keyboard_focus_still_shows(
+        page, site_server: str) -> None:
+    """The root carries js and js-focus-visible from the <head> (a class change on <html> once
+    Material's polyfill ran restyled every element); the polyfill still marks keyboard focus."""
+    page.add_init_script("""new MutationObserver(records => records.forEach(r => r.target === document.documentElement
+        && r.oldValue !== r.target.getAttribute(r.attributeName)
+        && (window.__qbRootChanges ||= []).push([document.readyState, r.attributeName, r.oldValue, r.target.className])))
+        .observe(document, {attributes: true, attributeOldValue: true, subtree: true})""")
+    _open(page, site_server)
+    late = [c for c in page.evaluate("() => window.__qbRootChanges || []") if c[0] != "loading"]
+    assert not late, f"<html> changed after the document was parsed (a whole-page restyle): {late}"
+    assert set(page.evaluate("() => document.documentElement.className").split()) >= {"js", "js-focus-visible"}
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.classList.contains('focus-visible')")
+
+
+@pytest.mark.allow_console_error(r"Failed to load resource: net::ERR_FAILED \(at [^ ]*/bundle\.[0-9a-f]+\.min\.js")
+def test_focus_visible_class_goes_when_materials_bundle_does_not_run(browser, page_log: PageLog,
+                                                                     site_server: str) -> None:
+    """Without the polyfill, js-focus-visible would hide keyboard focus outlines for good: the
+    page removes it at load when the bundle did not run."""
+    with guarded_page(browser, page_log) as p:
+        p.route(re.compile(r".*/assets/javascripts/bundle\.[0-9a-f]+\.min\.js$"), lambda route: route.abort())
+        p.goto(site_server, wait_until="load")
+        classes = p.evaluate("() => document.documentElement.className").split()
+        assert "js-focus-visible" not in classes and not p.evaluate(
+            "() => document.documentElement.hasAttribute('data-js-focus-visible')")
+
+
 def test_tags_page_is_compact_and_no_tag_breaks_on_a_phone(browser, page_log: PageLog, site_server: str) -> None:
     """Issue 14: the tags page was ~15,000 px tall with names broken mid-word ("activation-/functions")."""
     for viewport in ({"width": 390, "height": 844}, {"width": 1280, "height": 900}):
