@@ -385,6 +385,36 @@ def test_focus_visible_class_goes_when_materials_bundle_does_not_run(browser, pa
             "() => document.documentElement.hasAttribute('data-js-focus-visible')")
 
 
+COLOR_SCHEME_WATCH = """new MutationObserver(records => records.forEach(r => {
+    const metas = [r.target, ...r.addedNodes, ...r.removedNodes].filter(n => n.nodeName === "META" && n.name === "color-scheme");
+    if (metas.length && document.readyState !== "loading") (window.__qbLateSchemes ||= []).push(r.type + ":" + metas[0].content);
+  })).observe(document, {childList: true, subtree: true, attributes: true, attributeFilter: ["content"]})"""
+COLOR_SCHEMES = "() => [...document.querySelectorAll('meta[name=color-scheme]')].map(m => m.content)"
+
+
+def test_color_scheme_meta_is_right_from_the_start_and_follows_the_palette(browser, page_log: PageLog,
+                                                                           site_server: str) -> None:
+    """Material's palette appended an empty color-scheme meta and then set it, after the page was
+    parsed: two restyles of every element (overrides/partials/color-scheme.html).  The page has
+    one color-scheme meta, with the right value before Material runs, for the system's
+    preference and for a stored palette; toggling the palette still changes it."""
+    for system, expected in (("light", "light"), ("dark", "dark")):
+        with guarded_page(browser, page_log, color_scheme=system) as p:
+            p.add_init_script(COLOR_SCHEME_WATCH)
+            _open(p, site_server)
+            assert p.evaluate(COLOR_SCHEMES) == [expected], (system, p.evaluate(COLOR_SCHEMES))
+            assert not p.evaluate("() => window.__qbLateSchemes || []"), p.evaluate("() => window.__qbLateSchemes")
+            if system == "light":
+                _switch_to_slate(p)
+                p.wait_for_function("() => document.querySelector('meta[name=color-scheme]').content === 'dark'")
+                assert p.evaluate(COLOR_SCHEMES) == ["dark"]
+                p.evaluate("() => { window.__qbLateSchemes = []; }")
+                p.reload(wait_until="load")
+                assert _scheme(p) == "slate"
+                assert p.evaluate(COLOR_SCHEMES) == ["dark"]
+                assert not p.evaluate("() => window.__qbLateSchemes || []"), "the stored dark palette was not guessed"
+
+
 def test_tags_page_is_compact_and_no_tag_breaks_on_a_phone(browser, page_log: PageLog, site_server: str) -> None:
     """Issue 14: the tags page was ~15,000 px tall with names broken mid-word ("activation-/functions")."""
     for viewport in ({"width": 390, "height": 844}, {"width": 1280, "height": 900}):
