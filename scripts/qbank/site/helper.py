@@ -1,0 +1,149 @@
+"""The build helper: a process forked when the build starts, computing on the machine's other core.
+
+Why: ``mkdocs build`` runs on one core.  Some of its work depends on nothing the build computes
+first -- converting the notebooks with nbconvert, compiling the theme's Jinja templates -- yet
+MkDocs does it in line, in the middle of the build.  The helper does it in parallel and the
+build takes the results when it reaches that point (:meth:`Helper.take`).
+
+Why fork (and not spawn): the child inherits the imported modules (importing nbconvert costs
+~0.6 s) and MkDocs's validated configuration, so the tasks are plain closures, nothing is
+pickled on the way in, and they run the very code the build would.  Forking is safe only while
+the process has one thread: :meth:`Helper.start` returns None otherwise (a rebuild under
+``mkdocs serve``, a second build in a test process whose threads are still alive), or where
+there is no ``fork``; callers then do the work in process, as without the helper.
+
+What the results must be: the same as in process.  So a task's log records are captured in the
+helper and handled again in the build process when its result is taken (``-v`` output and
+``--strict``'s count of warnings are as if the task had run in line); a task that raises, a
+result that cannot be sent back, or a helper that died make :meth:`Helper.take` raise
+:class:`HelperError`, and the caller then does the work itself (which fails the same way, or
+not at all).
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import queue
+import threading
+import traceback
+from collections.abc import Callable, Iterable
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Any
+
+__all__ = ["Helper", "HelperError", "Task"]
+
+Task = tuple[str, Callable[[], Any]]
+"""A key and what to compute for it, in the helper."""
+
+_Message = tuple[str, bool, Any, list[logging.LogRecord]]  # key, ok, value (or traceback), log records
+
+
+class HelperError(RuntimeError):
+    """A task failed in the helper, its result could not be sent, or the helper is gone."""
+
+
+class Helper:
+    """A forked process running tasks in order; the build takes each result by its key."""
+
+    def __init__(self, process: BaseProcess, conn: Connection) -> None:
+        self._process = process
+        self._conn: Connection | None = conn
+        self._results: dict[str, _Message] = {}
+
+    @classmethod
+    def start(cls, tasks: Callable[[], Iterable[Task]]) -> Helper | None:
+        """Fork the helper; it runs ``tasks()`` (called in the helper) in order.
+
+        None when forking is not safe here (more than one thread) or not available."""
+        if not hasattr(os, "fork") or threading.active_count() != 1:
+            return None
+        ctx = multiprocessing.get_context("fork")
+        receiver, sender = ctx.Pipe(duplex=False)
+        process = ctx.Process(target=_serve, args=(tasks, sender), name="qbank-build-helper", daemon=True)
+        process.start()
+        sender.close()  # the helper holds the only writer: its exit is our end of file
+        return cls(process, receiver)
+
+    def take(self, key: str) -> Any:
+        """The result of the task ``key`` (waiting for it); its log records are handled now."""
+        while key not in self._results:
+            if self._conn is None:
+                raise HelperError(f"the build helper is closed (no result for {key})")
+            try:
+                message: _Message = self._conn.recv()
+            except (EOFError, OSError):
+                self._conn.close()
+                self._conn = None
+                raise HelperError(f"the build helper (pid {self._process.pid}) exited without a result for {key}"
+                                  f" (exit code {self._wait()})") from None
+            self._results[message[0]] = message
+        _, ok, value, records = self._results.pop(key)
+        for record in records:
+            logging.getLogger(record.name).handle(record)
+        if not ok:
+            raise HelperError(f"the build helper failed on {key}:\n{value}")
+        return value
+
+    def close(self) -> None:
+        """Stop the helper (whatever it is still doing is not needed)."""
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join(timeout=5)
+        self._results.clear()
+
+    def _wait(self) -> int | None:
+        self._process.join(timeout=5)
+        return self._process.exitcode
+
+
+def _serve(tasks: Callable[[], Iterable[Task]], conn: Connection) -> None:
+    """The helper's main: run the tasks, send each result with the log records it emitted.
+
+    A thread sends: a result larger than the pipe's buffer (a notebook page is ~1 MB) would
+    otherwise hold the next task until the build reads it."""
+    records: list[logging.LogRecord] = []
+    outbox: queue.SimpleQueue[_Message | None] = queue.SimpleQueue()
+    sender = threading.Thread(target=_send, args=(outbox, conn), name="qbank-helper-send")
+    sender.start()
+
+    def capture(self: logging.Logger, record: logging.LogRecord) -> None:
+        records.append(_portable(record))  # the build process's Logger.handle filters and emits it
+
+    logging.Logger.handle = capture  # type: ignore[method-assign]  # in this process only: it is the helper
+    try:
+        for key, task in tasks():
+            try:
+                outbox.put((key, True, task(), records[:]))
+            except BaseException:  # noqa: BLE001 - reported to the build, which does the work itself
+                outbox.put((key, False, traceback.format_exc(), records[:]))
+            records.clear()
+    finally:
+        outbox.put(None)
+        sender.join()
+
+
+def _send(outbox: queue.SimpleQueue[_Message | None], conn: Connection) -> None:
+    while (message := outbox.get()) is not None:
+        try:
+            conn.send(message)
+        except (BrokenPipeError, ConnectionResetError):  # the build closed its end: nobody is listening
+            break
+        except Exception:  # noqa: BLE001 - e.g. a result that cannot be pickled
+            conn.send((message[0], False, traceback.format_exc(), message[3]))
+    conn.close()
+
+
+def _portable(record: logging.LogRecord) -> logging.LogRecord:
+    """The record with its message formatted and its traceback as text: it can be pickled."""
+    record.msg = record.getMessage()
+    record.args = None
+    if record.exc_info:
+        record.exc_text = record.exc_text or logging.Formatter().formatException(record.exc_info)
+        record.exc_info = None
+    return record
