@@ -54,18 +54,45 @@ class Helper:
         self._results: dict[str, _Message] = {}
 
     @classmethod
-    def start(cls, tasks: Callable[[], Iterable[Task]]) -> Helper | None:
+    def start(cls, tasks: Callable[[], Iterable[Task]], *, beside: Iterable[str] = (), nice: int = 0) -> Helper | None:
         """Fork the helper; it runs ``tasks()`` (called in the helper) in order.
 
-        None when forking is not safe here (more than one thread) or not available."""
-        if not hasattr(os, "fork") or threading.active_count() != 1:
+        ``nice``: a helper whose results the build takes only if they are ready runs at a lower
+        priority, so that on a busy machine it takes no CPU time from the build itself.
+
+        None when forking is not safe here or not available: when threads other than the main
+        one run, except those named in ``beside`` -- threads the caller knows hold nothing the
+        tasks use (a lock held by a thread at the fork stays held in the helper forever)."""
+        others = [t for t in threading.enumerate() if t is not threading.main_thread()]
+        if not hasattr(os, "fork") or any(not t.name.startswith(tuple(beside)) for t in others):
             return None
         ctx = multiprocessing.get_context("fork")
         receiver, sender = ctx.Pipe(duplex=False)
-        process = ctx.Process(target=_serve, args=(tasks, sender), name="qbank-build-helper", daemon=True)
+        process = ctx.Process(target=_serve, args=(tasks, sender, nice), name="qbank-build-helper", daemon=True)
         process.start()
         sender.close()  # the helper holds the only writer: its exit is our end of file
         return cls(process, receiver)
+
+    def ready(self, key: str, accept: Callable[[Any], bool] = lambda _: True) -> tuple[bool, Any]:
+        """``(True, result)`` of the task ``key`` if the helper has sent it, without waiting,
+        and ``accept(result)``; ``(False, None)`` if not yet, if the task failed or if the result
+        is not accepted (the caller does the work itself, and its log records are dropped)."""
+        while key not in self._results and self._conn is not None and self._conn.poll(0):
+            try:
+                message: _Message = self._conn.recv()
+            except (EOFError, OSError):
+                self._conn.close()
+                self._conn = None
+                break
+            self._results[message[0]] = message
+        if key not in self._results:
+            return False, None
+        _, ok, value, records = self._results.pop(key)
+        if not ok or not accept(value):
+            return False, None
+        for record in records:
+            logging.getLogger(record.name).handle(record)
+        return True, value
 
     def take(self, key: str) -> Any:
         """The result of the task ``key`` (waiting for it); its log records are handled now."""
@@ -102,11 +129,13 @@ class Helper:
         return self._process.exitcode
 
 
-def _serve(tasks: Callable[[], Iterable[Task]], conn: Connection) -> None:
+def _serve(tasks: Callable[[], Iterable[Task]], conn: Connection, nice: int = 0) -> None:
     """The helper's main: run the tasks, send each result with the log records it emitted.
 
     A thread sends: a result larger than the pipe's buffer (a notebook page is ~1 MB) would
     otherwise hold the next task until the build reads it."""
+    if nice:
+        os.nice(nice)
     records: list[logging.LogRecord] = []
     outbox: queue.SimpleQueue[_Message | None] = queue.SimpleQueue()
     sender = threading.Thread(target=_send, args=(outbox, conn), name="qbank-helper-send")
@@ -118,6 +147,7 @@ def _serve(tasks: Callable[[], Iterable[Task]], conn: Connection) -> None:
     logging.Logger.handle = capture  # type: ignore[method-assign]  # in this process only: it is the helper
     try:
         for key, task in tasks():
+            records.clear()  # the task's own records, not those of the work that planned it
             try:
                 outbox.put((key, True, task(), records[:]))
             except BaseException:  # noqa: BLE001 - reported to the build, which does the work itself

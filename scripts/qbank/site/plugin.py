@@ -41,14 +41,15 @@ from mkdocs.utils.templates import TemplateContext
 from qbank.bank import BankFormatError, Question, load_bank
 from qbank.taxonomy import Tag, Taxonomy, Topic
 from qbank.export import dumps, export_document
-from qbank.katex import KatexRenderer
-from qbank.site import anki_ahead, layout, notebook_pages, notebooks_ahead, pages, study, templates_ahead
+from qbank.katex import STDERR_THREAD, KatexRenderer
+from qbank.site import anki_ahead, layout, notebook_pages, notebooks_ahead, pages, pages_ahead, study, templates_ahead
 from qbank.site.config import QbankConfig
 from qbank.site.gate import checked, typeset
 from qbank.site.helper import Helper, HelperError, Task
 from qbank.site.incremental import Incremental, dirty_warning
 from qbank.site.math_text import plain as plain_math
 from qbank.site.notebooks_ahead import NotebooksAhead
+from qbank.site.pages_ahead import PagesAhead
 from qbank.site.decorate import BankView, decorate
 from qbank.site.related import related_questions
 from qbank.site.search_index import PageDoc, SearchIndex
@@ -70,6 +71,7 @@ class QbankPlugin(BasePlugin[QbankConfig]):
         self.plots = notebook_pages.Plots()         # the notebooks' plots, re-encoded in the background
         self.helper: Helper | None = None           # this build's helper process (qbank.site.helper)
         self.notebooks_ahead = NotebooksAhead(None)  # notebook pages converted by the helper
+        self.pages_ahead = PagesAhead(None)          # Markdown pages rendered by the second helper (from on_nav)
 
         # This build's inputs (on_config)
         self.root = Path(".")
@@ -186,8 +188,20 @@ class QbankPlugin(BasePlugin[QbankConfig]):
             del self.search_pages[url]
         return files
 
+    @event_priority(-100)  # after every plugin's on_nav: what comes next is the pages' events
+    def on_nav(self, nav, *, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - MkDocs's Navigation
+        """Fork the second helper: it renders the Markdown pages from the last one backwards."""
+        self._stop_pages_helper()
+        if not self.is_serve and not self.is_dirty:
+            helper = Helper.start(lambda: pages_ahead.tasks(config, files, self._detach),
+                                  beside=(STDERR_THREAD, notebook_pages.PLOTS_THREAD), nice=10)
+            self.pages_ahead = PagesAhead(helper)
+        return nav
+
+    @event_priority(-100)  # after mkdocs-jupyter's on_pre_page, and every other plugin's
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
-        self.notebooks_ahead.adopt(page)  # after mkdocs-jupyter's on_pre_page (listed before this plugin)
+        self.notebooks_ahead.adopt(page)
+        self.pages_ahead.adopt(page)
         return page
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -227,6 +241,9 @@ class QbankPlugin(BasePlugin[QbankConfig]):
         return out
 
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+        if self.pages_ahead.helper is not None:
+            log.debug(f"qbank: {self.pages_ahead.taken} pages rendered by the second helper")
+        self._stop_pages_helper()  # every page is rendered
         if self.is_serve:  # compiling Material's templates again costs ~0.4 s per rebuild
             env.bytecode_cache = self.incremental.bytecode
         elif self.helper is not None:  # compiled by the helper
@@ -277,6 +294,18 @@ class QbankPlugin(BasePlugin[QbankConfig]):
             self.helper.close()
             self.helper = None
         self.notebooks_ahead = NotebooksAhead(None)
+        self._stop_pages_helper()
+
+    def _stop_pages_helper(self) -> None:
+        if self.pages_ahead.helper is not None:
+            self.pages_ahead.helper.close()
+        self.pages_ahead = PagesAhead(None)
+
+    def _detach(self) -> None:
+        """In the second helper: the first helper's results are the build's, not to be taken here."""
+        self.helper = None
+        self.notebooks_ahead = NotebooksAhead(None)
+        self.pages_ahead = PagesAhead(None)
 
     def _renderer(self) -> KatexRenderer:
         if self.renderer is None:
