@@ -24,7 +24,7 @@ from mkdocs.structure.pages import Page
 
 from qbank.anki import write_apkg
 from qbank.bank import load_bank
-from qbank.site import anki_ahead, notebooks_ahead, templates_ahead
+from qbank.site import anki_ahead, notebooks_ahead, pages_ahead, templates_ahead
 from qbank.site.helper import Helper, HelperError
 from qbank.source import load_sources
 from qbank.taxonomy import Taxonomy
@@ -207,5 +207,94 @@ def test_anki_package_from_the_helper_is_the_one_written_in_process(tmp_path, mo
     helper = _start(lambda: [(anki_ahead.KEY, lambda: anki_ahead.built(REPO, docs, url))])
     try:  # another site_url: the helper's package is not used
         assert anki_ahead.package(helper, questions, sources, taxonomy, url + "x/", docs) is None
+    finally:
+        helper.close()
+
+
+# -- Markdown pages ---------------------------------------------------------------------
+
+_PAGES = {
+    "index.md": "# Home\n\nSee [the other page](other.md#second-part) and the HTML[^1].\n\n"
+                "[^1]: A footnote.\n\n*[HTML]: Hyper Text Markup Language\n",
+    "other.md": "# Other\n\n## Second part\n\n=== \"One\"\n\n    first tab\n\n=== \"Two\"\n\n    second tab\n\n"
+                "$$\nx^2\n$$\n\nA footnote here too[^a].\n\n[^a]: Another one.\n\n```mermaid\ngraph LR\n  A --> B\n```\n",
+    "sub/third.md": "# Third\n\nBack [home](../index.md), [missing](../nope.md#x).\n\n*[HTML]: again\n\nHTML here.\n",
+}
+
+
+@pytest.fixture
+def small_site(tmp_path):
+    for name, text in _PAGES.items():
+        (tmp_path / "docs" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "docs" / name).write_text(text, encoding="utf-8")
+    extensions = ["abbr", "attr_list", "footnotes", "md_in_html", "toc", "pymdownx.superfences",
+                  "pymdownx.tabbed", "pymdownx.arithmatex"]
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: t\nplugins: []\nmarkdown_extensions:\n" + "".join(f"  - {e}\n" for e in extensions)
+        + "  - pymdownx.tabbed:\n      alternate_style: true\n  - pymdownx.arithmatex:\n      generic: true\n",
+        encoding="utf-8")
+    config = load_config(str(tmp_path / "mkdocs.yml"))
+    files = get_files(config)
+    return config, files
+
+
+def _pages(config, files):
+    out = []
+    for file in files.documentation_pages():
+        page = Page(None, file, config)
+        page.read_source(config)
+        out.append(page)
+    return out
+
+
+def test_markdown_pages_from_the_helper_equal_mkdocs_render(small_site):
+    config, files = small_site
+    helper = _start(lambda: pages_ahead.tasks(config, files, lambda: None))
+    try:
+        helper.finish()  # all rendered: the build would take every page
+        ahead = pages_ahead.PagesAhead(helper)
+        pages, expected = _pages(config, files), _pages(config, get_files(config))
+        for page in pages:
+            ahead.adopt(page)
+            page.render(config, files)
+        for page, other in zip(pages, expected):
+            other.render(config, files)
+            assert page.content == other.content and page.content
+            assert _toc(page.toc) == _toc(other.toc)
+            assert page.title == other.title
+            assert page.present_anchor_ids == other.present_anchor_ids
+            assert {f.src_uri: a for f, a in (page.links_to_anchors or {}).items()} == \
+                {f.src_uri: a for f, a in (other.links_to_anchors or {}).items()}
+            assert all(files.get_file_from_path(f.src_uri) is f for f in page.links_to_anchors or {})  # the build's own Files
+        assert ahead.taken == len(pages) == 3
+    finally:
+        helper.close()
+
+
+def test_a_page_whose_markdown_differs_is_rendered_in_process(small_site):
+    config, files = small_site
+    helper = _start(lambda: pages_ahead.tasks(config, files, lambda: None))
+    try:
+        helper.finish()
+        ahead = pages_ahead.PagesAhead(helper)
+        page = _pages(config, files)[0]
+        page.markdown += "\nOne more line.\n"
+        ahead.adopt(page)
+        page.render(config, files)
+        assert "One more line." in page.content and ahead.taken == 0
+    finally:
+        helper.close()
+
+
+def test_a_page_not_ready_is_rendered_in_process(small_site):
+    config, files = small_site
+    go = threading.Event()  # never set in the helper's copy: its first task would wait forever
+    helper = _start(lambda: [("page:index.md", lambda: go.wait(60))])
+    try:
+        ahead = pages_ahead.PagesAhead(helper)
+        page = _pages(config, files)[0]
+        ahead.adopt(page)
+        page.render(config, files)
+        assert "<h1" in page.content and ahead.taken == 0
     finally:
         helper.close()

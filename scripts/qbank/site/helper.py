@@ -114,6 +114,17 @@ class Helper:
             raise HelperError(f"the build helper failed on {key}:\n{value}")
         return value
 
+    def finish(self) -> None:
+        """Wait until the helper has sent every result (they stay to be taken)."""
+        while self._conn is not None:
+            try:
+                message: _Message = self._conn.recv()
+            except (EOFError, OSError):
+                self._conn.close()
+                self._conn = None
+                break
+            self._results[message[0]] = message
+
     def close(self) -> None:
         """Stop the helper (whatever it is still doing is not needed)."""
         if self._conn is not None:

@@ -59,10 +59,7 @@ def tasks(config: MkDocsConfig, files: Files, before_pages: Callable[[], None]) 
     before_pages()
     pages = []
     for file in files.documentation_pages(inclusion=InclusionLevel.is_included):
-        if file.page is None and file.inclusion.is_not_in_nav():
-            Page(None, file, config)
-        page = file.page
-        assert page is not None
+        page = file.page if file.page is not None else Page(None, file, config)  # as MkDocs's build()
         page = config.plugins.on_pre_page(page, config=config, files=files)
         page.read_source(config)
         assert page.markdown is not None
