@@ -2,7 +2,8 @@
 
 Why: MkDocs makes a new Jinja environment per build, which compiles each template the first
 time a page uses it (Material and the site's overrides: about 50 templates, ~0.2 s).  The build
-helper (:mod:`qbank.site.helper`) compiles every template of the theme's loader, ahead and on
+helper (:mod:`qbank.site.helper`) compiles the theme's templates (all but the translations into
+other languages than the site's), ahead and on
 the other core, into an in-memory bytecode cache (:class:`~qbank.site.incremental.TemplateCache`,
 the one ``mkdocs serve`` keeps between its builds); ``on_env`` gives it to the build's
 environment (:func:`use`).  Nothing is kept from one build to the next.
@@ -34,12 +35,21 @@ def compiled(config: MkDocsConfig) -> Compiled:
     env = config.theme.get_env()
     cache = TemplateCache()
     env.bytecode_cache = cache
-    for name in env.list_templates(filter_func=lambda n: n.endswith((".html", ".xml"))):
+    for name in env.list_templates(filter_func=lambda n: _wanted(n, str(config.theme.get("language") or "en"))):
         try:
             env.get_template(name)
         except jinja2.TemplateError:
             continue  # e.g. Material's blog templates need its blog plugin's filters: never used here
     return fingerprint(env), cache.store
+
+
+def _wanted(name: str, language: str) -> bool:
+    """A template a page may use: Material's translations are ~70 of its ~120 templates, and a
+    site uses one (any other template is compiled by the build if a page asks for it)."""
+    if not name.endswith((".html", ".xml")):
+        return False
+    folder, _, file = name.rpartition("/")
+    return not folder.endswith("languages") or file == f"{language}.html"
 
 
 def fingerprint(env: jinja2.Environment) -> tuple:
