@@ -27,6 +27,7 @@ from __future__ import annotations
 import functools
 import html as _html
 import logging
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -118,6 +119,9 @@ class QbankPlugin(BasePlugin[QbankConfig]):
 
         def tasks() -> Iterator[Task]:  # run in the helper
             yield from notebooks_ahead.tasks(config)
+            # The rest is wanted only at on_env and on_post_build: below the second helper's
+            # pages (nice 10), which the build takes only if they are ready.
+            os.nice(15)
             if not self.is_serve:  # serve keeps its compiled templates between builds (on_env)
                 yield templates_ahead.KEY, functools.partial(templates_ahead.compiled, config)
             yield anki_ahead.KEY, functools.partial(anki_ahead.built, Path(config.config_file_path).resolve().parent,
