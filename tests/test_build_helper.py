@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -298,3 +299,18 @@ def test_a_page_not_ready_is_rendered_in_process(small_site):
         assert "<h1" in page.content and ahead.taken == 0
     finally:
         helper.close()
+
+
+def test_a_closed_helper_leaves_through_finally(tmp_path):
+    marker = tmp_path / "cleaned"
+
+    def slow():
+        try:
+            threading.Event().wait(60)
+        finally:
+            marker.write_text("yes")
+
+    helper = _start(lambda: [("slow", slow)])
+    time.sleep(0.5)  # the task is running
+    helper.close()
+    assert marker.read_text() == "yes"

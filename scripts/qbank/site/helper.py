@@ -9,8 +9,9 @@ Why fork (and not spawn): the child inherits the imported modules (importing nbc
 ~0.6 s) and MkDocs's validated configuration, so the tasks are plain closures, nothing is
 pickled on the way in, and they run the very code the build would.  Forking is safe only while
 the process has one thread: :meth:`Helper.start` returns None otherwise (a rebuild under
-``mkdocs serve``, a second build in a test process whose threads are still alive), or where
-there is no ``fork``; callers then do the work in process, as without the helper.
+``mkdocs serve``, a second build in a test process whose threads are still alive), and off
+Linux (macOS's system libraries do not support ``fork`` without ``exec``; Windows has none);
+callers then do the work in process, as without the helper.
 
 What the results must be: the same as in process.  So a task's log records are captured in the
 helper and handled again in the build process when its result is taken (``-v`` output and
@@ -26,6 +27,8 @@ import logging
 import multiprocessing
 import os
 import queue
+import signal
+import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterable
@@ -64,7 +67,7 @@ class Helper:
         one run, except those named in ``beside`` -- threads the caller knows hold nothing the
         tasks use (a lock held by a thread at the fork stays held in the helper forever)."""
         others = [t for t in threading.enumerate() if t is not threading.main_thread()]
-        if not hasattr(os, "fork") or any(not t.name.startswith(tuple(beside)) for t in others):
+        if not sys.platform.startswith("linux") or any(not t.name.startswith(tuple(beside)) for t in others):
             return None
         ctx = multiprocessing.get_context("fork")
         receiver, sender = ctx.Pipe(duplex=False)
@@ -145,6 +148,7 @@ def _serve(tasks: Callable[[], Iterable[Task]], conn: Connection, nice: int = 0)
 
     A thread sends: a result larger than the pipe's buffer (a notebook page is ~1 MB) would
     otherwise hold the next task until the build reads it."""
+    signal.signal(signal.SIGTERM, _exit)  # Helper.close: leave through `finally`/`with` (temporary files)
     if nice:
         os.nice(nice)
     records: list[logging.LogRecord] = []
@@ -161,12 +165,16 @@ def _serve(tasks: Callable[[], Iterable[Task]], conn: Connection, nice: int = 0)
             records.clear()  # the task's own records, not those of the work that planned it
             try:
                 outbox.put((key, True, task(), records[:]))
-            except BaseException:  # noqa: BLE001 - reported to the build, which does the work itself
+            except Exception:  # noqa: BLE001 - reported to the build, which does the work itself
                 outbox.put((key, False, traceback.format_exc(), records[:]))
             records.clear()
     finally:
         outbox.put(None)
         sender.join()
+
+
+def _exit(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def _send(outbox: queue.SimpleQueue[_Message | None], conn: Connection) -> None:
