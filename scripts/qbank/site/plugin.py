@@ -7,7 +7,11 @@ load the bank, taxonomy and sources once (``on_config``), add the generated page
 and pass every page through the output gate (``on_page_content``) and publish
 ``questions.json``, the study cards, the downloads, the search index
 (:mod:`qbank.site.search_index`; Material's own index is left empty) and the vendored
-front-end assets (``on_post_build``).
+front-end assets (``on_post_build``).  Work that depends on nothing the build computes first
+is done on the machine's other core by forked helpers (:mod:`qbank.site.helper`): the notebooks,
+the compiled templates, the Anki package, and the Markdown pages' HTML from the last page
+backwards (:mod:`~qbank.site.notebooks_ahead`, :mod:`~qbank.site.templates_ahead`,
+:mod:`~qbank.site.anki_ahead`, :mod:`~qbank.site.pages_ahead`).
 
 This module holds the events and the build's state; the work is in modules named for what
 they decide: :mod:`~qbank.site.layout` (generated pages, nav, what ``docs/`` may publish),
@@ -113,8 +117,9 @@ class QbankPlugin(BasePlugin[QbankConfig]):
 
     @event_priority(100)  # before every plugin's on_config: the process has one thread yet
     def _start_helper(self, config: MkDocsConfig) -> MkDocsConfig:
-        """Fork the build helper: it converts the notebooks and compiles the theme's templates
-        on the other core while this process validates the bank and renders the Markdown."""
+        """Fork the build helper: it converts the notebooks, compiles the theme's templates and
+        builds the Anki package on the other core while this process validates the bank and
+        renders the Markdown (qbank.site.helper and the *_ahead modules)."""
         self._stop_helper()
 
         def tasks() -> Iterator[Task]:  # run in the helper
@@ -129,7 +134,7 @@ class QbankPlugin(BasePlugin[QbankConfig]):
 
         self.helper = Helper.start(tasks)
         if self.helper is None:
-            log.info("qbank: no build helper (threads are running): notebooks converted in process")
+            log.info("qbank: no build helper (threads are running, or not Linux): notebooks converted in process")
         self.notebooks_ahead = NotebooksAhead(self.helper)
         return config
 
@@ -306,7 +311,8 @@ class QbankPlugin(BasePlugin[QbankConfig]):
         self.pages_ahead = PagesAhead(None)
 
     def _detach(self) -> None:
-        """In the second helper: the first helper's results are the build's, not to be taken here."""
+        """In the second helper: the first helper's results are the build's, not to be taken here.
+        (The page events and renders it runs never typeset: the KaTeX process stays the build's.)"""
         self.helper = None
         self.notebooks_ahead = NotebooksAhead(None)
         self.pages_ahead = PagesAhead(None)
