@@ -314,3 +314,17 @@ def test_a_closed_helper_leaves_through_finally(tmp_path):
     time.sleep(0.5)  # the task is running
     helper.close()
     assert marker.read_text() == "yes"
+
+
+def _busy():
+    for _ in range(600):
+        time.sleep(0.1)
+
+
+def test_closing_a_helper_whose_results_are_not_read_is_quick():
+    big = "x" * (4 << 20)  # far more than a pipe holds: the helper's sender blocks on it
+    helper = _start(lambda: [*((f"big{i}", lambda: big) for i in range(3)), ("busy", _busy)])
+    time.sleep(0.5)  # the last task is running, the results are not read
+    start = time.perf_counter()
+    helper.close()
+    assert time.perf_counter() - start < 2

@@ -71,7 +71,7 @@ class Helper:
             return None
         ctx = multiprocessing.get_context("fork")
         receiver, sender = ctx.Pipe(duplex=False)
-        process = ctx.Process(target=_serve, args=(tasks, sender, nice), name="qbank-build-helper", daemon=True)
+        process = ctx.Process(target=_serve, args=(tasks, sender, receiver, nice), name="qbank-build-helper", daemon=True)
         process.start()
         sender.close()  # the helper holds the only writer: its exit is our end of file
         return cls(process, receiver)
@@ -143,34 +143,35 @@ class Helper:
         return self._process.exitcode
 
 
-def _serve(tasks: Callable[[], Iterable[Task]], conn: Connection, nice: int = 0) -> None:
+def _serve(tasks: Callable[[], Iterable[Task]], conn: Connection, build_end: Connection, nice: int = 0) -> None:
     """The helper's main: run the tasks, send each result with the log records it emitted.
 
     A thread sends: a result larger than the pipe's buffer (a notebook page is ~1 MB) would
-    otherwise hold the next task until the build reads it."""
-    signal.signal(signal.SIGTERM, _exit)  # Helper.close: leave through `finally`/`with` (temporary files)
+    otherwise hold the next task until the build reads it.  When the build stops the helper
+    (:meth:`Helper.close`: SIGTERM), it leaves at once, through ``finally``/``with`` blocks
+    (temporary files), without waiting for what is left to send."""
+    build_end.close()  # the build's end of the pipe: once the build closes it, sending fails, never blocks
+    signal.signal(signal.SIGTERM, _exit)
     if nice:
         os.nice(nice)
     records: list[logging.LogRecord] = []
     outbox: queue.SimpleQueue[_Message | None] = queue.SimpleQueue()
-    sender = threading.Thread(target=_send, args=(outbox, conn), name="qbank-helper-send")
+    sender = threading.Thread(target=_send, args=(outbox, conn), name="qbank-helper-send", daemon=True)
     sender.start()
 
     def capture(self: logging.Logger, record: logging.LogRecord) -> None:
         records.append(_portable(record))  # the build process's Logger.handle filters and emits it
 
     logging.Logger.handle = capture  # type: ignore[method-assign]  # in this process only: it is the helper
-    try:
-        for key, task in tasks():
-            records.clear()  # the task's own records, not those of the work that planned it
-            try:
-                outbox.put((key, True, task(), records[:]))
-            except Exception:  # noqa: BLE001 - reported to the build, which does the work itself
-                outbox.put((key, False, traceback.format_exc(), records[:]))
-            records.clear()
-    finally:
-        outbox.put(None)
-        sender.join()
+    for key, task in tasks():
+        records.clear()  # the task's own records, not those of the work that planned it
+        try:
+            outbox.put((key, True, task(), records[:]))
+        except Exception:  # noqa: BLE001 - reported to the build, which does the work itself
+            outbox.put((key, False, traceback.format_exc(), records[:]))
+        records.clear()
+    outbox.put(None)
+    sender.join()  # everything sent (a SIGTERM interrupts the wait)
 
 
 def _exit(signum: int, frame: object) -> None:
