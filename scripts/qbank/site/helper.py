@@ -128,14 +128,16 @@ class Helper:
                 break
             self._results[message[0]] = message
 
-    def close(self) -> None:
-        """Stop the helper (whatever it is still doing is not needed)."""
+    def close(self, *, wait: bool = True) -> None:
+        """Stop the helper (whatever it is still doing is not needed); ``wait=False``: without
+        waiting for it to exit (multiprocessing reaps it later, at the latest at exit)."""
         if self._conn is not None:
             self._conn.close()
             self._conn = None
         if self._process.is_alive():
             self._process.terminate()
-        self._process.join(timeout=5)
+        if wait:
+            self._process.join(timeout=5)
         self._results.clear()
 
     def _wait(self) -> int | None:

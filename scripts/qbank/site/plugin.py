@@ -307,7 +307,7 @@ class QbankPlugin(BasePlugin[QbankConfig]):
 
     def _stop_pages_helper(self) -> None:
         if self.pages_ahead.helper is not None:
-            self.pages_ahead.helper.close()
+            self.pages_ahead.helper.close(wait=False)  # the build goes on while it exits
         self.pages_ahead = PagesAhead(None)
 
     def _detach(self) -> None:
