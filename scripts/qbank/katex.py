@@ -24,6 +24,7 @@ from pathlib import Path
 from .repo import repo_root
 
 __all__ = [
+    "STDERR_THREAD",
     "KATEX_SCRIPT",
     "KatexError",
     "KatexRenderer",
@@ -34,6 +35,9 @@ __all__ = [
 KATEX_SCRIPT = Path(__file__).resolve().parent / "js" / "katex-render.mjs"
 OUTPUT_MODES = ("html", "htmlAndMathml", "mathml")
 SETUP_HINT = "run `make setup` (or `npm ci` in the repo root)"
+# The thread that keeps Node's stderr (for error messages): it only reads that pipe, so a
+# process forked beside it (qbank.site.helper) may ignore it.
+STDERR_THREAD = "qbank-katex-stderr"
 
 
 def node_modules_dir() -> Path:
@@ -151,7 +155,7 @@ class KatexRenderer:
             raise MathToolError(f"cannot start {node}: {exc}; {SETUP_HINT}") from exc
         self.spawn_count += 1
         self._stderr.clear()
-        threading.Thread(target=self._drain, args=(proc,), daemon=True).start()
+        threading.Thread(target=self._drain, args=(proc,), name=STDERR_THREAD, daemon=True).start()
         self._proc = proc
         self._greeted = False
         self._finalizer = weakref.finalize(self, _stop, proc)

@@ -48,10 +48,13 @@ from qbank.errors import LocatedError
 from qbank.katex import KatexError
 from qbank.validate import quote as _quote  # messages quote the author's text, not a Python repr
 
-__all__ = ["NotebookPageError", "Plots", "check", "index_page", "is_notebook", "nav", "notebooks", "render", "try_it",
+__all__ = ["PLOTS_THREAD", "NotebookPageError", "Plots", "check", "index_page", "is_notebook", "nav", "notebooks", "render", "try_it",
            "typeset_math"]
 
 SECTION = "Notebooks"
+# The name of the thread re-encoding the plots (Plots): it runs Pillow only, so a process forked
+# beside it (qbank.site.helper) may ignore it.
+PLOTS_THREAD = "qbank-plots"
 INDEX = f"{NOTEBOOKS_DIR}/index.md"
 
 
@@ -200,7 +203,7 @@ class Plots:
     def start(self, docs_dir: Path) -> None:
         """Start re-encoding every plot of every notebook under ``docs_dir``."""
         self.close()
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qbank-plots")
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=PLOTS_THREAD)
         for path in notebook_paths(Path(docs_dir)):
             nb = json.loads(path.read_text(encoding="utf-8"))
             for cell in nb.get("cells", []):

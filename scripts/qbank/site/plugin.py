@@ -7,7 +7,11 @@ load the bank, taxonomy and sources once (``on_config``), add the generated page
 and pass every page through the output gate (``on_page_content``) and publish
 ``questions.json``, the study cards, the downloads, the search index
 (:mod:`qbank.site.search_index`; Material's own index is left empty) and the vendored
-front-end assets (``on_post_build``).
+front-end assets (``on_post_build``).  Work that depends on nothing the build computes first
+is done on the machine's other core by forked helpers (:mod:`qbank.site.helper`): the notebooks,
+the compiled templates, the Anki package, and the Markdown pages' HTML from the last page
+backwards (:mod:`~qbank.site.notebooks_ahead`, :mod:`~qbank.site.templates_ahead`,
+:mod:`~qbank.site.anki_ahead`, :mod:`~qbank.site.pages_ahead`).
 
 This module holds the events and the build's state; the work is in modules named for what
 they decide: :mod:`~qbank.site.layout` (generated pages, nav, what ``docs/`` may publish),
@@ -24,14 +28,17 @@ notebook rebuilds every page.
 
 from __future__ import annotations
 
+import functools
 import html as _html
 import logging
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
@@ -39,12 +46,15 @@ from mkdocs.utils.templates import TemplateContext
 from qbank.bank import BankFormatError, Question, load_bank
 from qbank.taxonomy import Tag, Taxonomy, Topic
 from qbank.export import dumps, export_document
-from qbank.katex import KatexRenderer
-from qbank.site import layout, notebook_pages, pages, study
+from qbank.katex import STDERR_THREAD, KatexRenderer
+from qbank.site import anki_ahead, layout, notebook_pages, notebooks_ahead, pages, pages_ahead, study, templates_ahead
 from qbank.site.config import QbankConfig
 from qbank.site.gate import checked, typeset
+from qbank.site.helper import Helper, HelperError, Task
 from qbank.site.incremental import Incremental, dirty_warning
 from qbank.site.math_text import plain as plain_math
+from qbank.site.notebooks_ahead import NotebooksAhead
+from qbank.site.pages_ahead import PagesAhead
 from qbank.site.decorate import BankView, decorate
 from qbank.site.related import related_questions
 from qbank.site.search_index import PageDoc, SearchIndex
@@ -64,6 +74,9 @@ class QbankPlugin(BasePlugin[QbankConfig]):
         self.is_dirty = False
         self.renderer: KatexRenderer | None = None  # one Node process for the whole run
         self.plots = notebook_pages.Plots()         # the notebooks' plots, re-encoded in the background
+        self.helper: Helper | None = None           # this build's helper process (qbank.site.helper)
+        self.notebooks_ahead = NotebooksAhead(None)  # notebook pages converted by the helper
+        self.pages_ahead = PagesAhead(None)          # Markdown pages rendered by the second helper (from on_nav)
 
         # This build's inputs (on_config)
         self.root = Path(".")
@@ -95,13 +108,37 @@ class QbankPlugin(BasePlugin[QbankConfig]):
 
     def on_shutdown(self) -> None:
         logging.getLogger("mkdocs.commands.build").removeFilter(dirty_warning)
+        self._stop_helper()
         self.incremental.close()
         self.plots.close()
         if self.renderer is not None:
             self.renderer.close()
             self.renderer = None
 
-    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+    @event_priority(100)  # before every plugin's on_config: the process has one thread yet
+    def _start_helper(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Fork the build helper: it converts the notebooks, compiles the theme's templates and
+        builds the Anki package on the other core while this process validates the bank and
+        renders the Markdown (qbank.site.helper and the *_ahead modules)."""
+        self._stop_helper()
+
+        def tasks() -> Iterator[Task]:  # run in the helper
+            yield from notebooks_ahead.tasks(config)
+            # The rest is wanted only at on_env and on_post_build: below the second helper's
+            # pages (nice 10), which the build takes only if they are ready.
+            os.nice(15)
+            if not self.is_serve:  # serve keeps its compiled templates between builds (on_env)
+                yield templates_ahead.KEY, functools.partial(templates_ahead.compiled, config)
+            yield anki_ahead.KEY, functools.partial(anki_ahead.built, Path(config.config_file_path).resolve().parent,
+                                                    Path(config.docs_dir), config.site_url or "/")
+
+        self.helper = Helper.start(tasks)
+        if self.helper is None:
+            log.info("qbank: no build helper (threads are running, or not Linux): notebooks converted in process")
+        self.notebooks_ahead = NotebooksAhead(self.helper)
+        return config
+
+    def _on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path).resolve().parent
         docs = Path(config.docs_dir)
         layout.refuse_links(docs)
@@ -143,6 +180,8 @@ class QbankPlugin(BasePlugin[QbankConfig]):
         self.plots.start(docs)
         return config
 
+    on_config = CombinedEvent(_start_helper, _on_config)
+
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.taxonomy is not None
         layout.refuse_scriptable(files)
@@ -157,6 +196,22 @@ class QbankPlugin(BasePlugin[QbankConfig]):
         for url in [u for u in self.search_pages if u not in urls]:
             del self.search_pages[url]
         return files
+
+    @event_priority(-100)  # after every plugin's on_nav: what comes next is the pages' events
+    def on_nav(self, nav, *, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - MkDocs's Navigation
+        """Fork the second helper: it renders the Markdown pages from the last one backwards."""
+        self._stop_pages_helper()
+        if not self.is_serve and not self.is_dirty:
+            helper = Helper.start(lambda: pages_ahead.tasks(config, files, self._detach),
+                                  beside=(STDERR_THREAD, notebook_pages.PLOTS_THREAD), nice=10)
+            self.pages_ahead = PagesAhead(helper)
+        return nav
+
+    @event_priority(-100)  # after mkdocs-jupyter's on_pre_page, and every other plugin's
+    def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
+        self.notebooks_ahead.adopt(page)
+        self.pages_ahead.adopt(page)
+        return page
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         # Material's search plugin indexes nothing (its index would be preloaded on every page):
@@ -195,8 +250,16 @@ class QbankPlugin(BasePlugin[QbankConfig]):
         return out
 
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+        if self.pages_ahead.helper is not None:
+            log.debug(f"qbank: {self.pages_ahead.taken} pages rendered by the second helper")
+        self._stop_pages_helper()  # every page is rendered
         if self.is_serve:  # compiling Material's templates again costs ~0.4 s per rebuild
             env.bytecode_cache = self.incremental.bytecode
+        elif self.helper is not None:  # compiled by the helper
+            try:
+                templates_ahead.use(env, self.helper.take(templates_ahead.KEY))
+            except HelperError as err:
+                log.info(f"qbank: templates compiled in process: {err}")
         return env
 
     def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav) -> TemplateContext:  # noqa: ANN001 - MkDocs Navigation
@@ -213,14 +276,17 @@ class QbankPlugin(BasePlugin[QbankConfig]):
         assert self.taxonomy is not None
         (site / "questions.json").write_text(
             dumps(export_document(self.questions, self.sources, self.taxonomy)), encoding="utf-8")
+        anki = anki_ahead.package(self.helper, self.questions, self.sources, self.taxonomy, config.site_url or "/",
+                                  Path(config.docs_dir))
         study.publish(site, self.questions, self.sources, self.taxonomy, config.site_url or "/",
-                      docs_dir=Path(config.docs_dir), answers=self.answers)  # study/cards.json + downloads
+                      docs_dir=Path(config.docs_dir), answers=self.answers, anki=anki)  # study/cards.json + downloads
         copy_vendor_assets(site)
         if self.search is not None:
             sizes = self.search.write(site, self.questions, self.taxonomy)
             shards = sum(v for k, v in sizes.items() if k.startswith("search/terms/"))
             log.info(f"qbank: search index {sizes['search/qbank.json'] / 1024:.0f} KiB, "
                      f"{len(sizes) - 1} term shards {shards / 1024:.0f} KiB")
+        self._stop_helper()  # its work is done
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):  # noqa: ANN001, ANN201 - MkDocs passes its own types
         """Rebuild when the data files change, not only docs/."""
@@ -231,6 +297,25 @@ class QbankPlugin(BasePlugin[QbankConfig]):
         return server
 
     # -- helpers --------------------------------------------------------------------
+
+    def _stop_helper(self) -> None:
+        if self.helper is not None:
+            self.helper.close()
+            self.helper = None
+        self.notebooks_ahead = NotebooksAhead(None)
+        self._stop_pages_helper()
+
+    def _stop_pages_helper(self) -> None:
+        if self.pages_ahead.helper is not None:
+            self.pages_ahead.helper.close(wait=False)  # the build goes on while it exits
+        self.pages_ahead = PagesAhead(None)
+
+    def _detach(self) -> None:
+        """In the second helper: the first helper's results are the build's, not to be taken here.
+        (The page events and renders it runs never typeset: the KaTeX process stays the build's.)"""
+        self.helper = None
+        self.notebooks_ahead = NotebooksAhead(None)
+        self.pages_ahead = PagesAhead(None)
 
     def _renderer(self) -> KatexRenderer:
         if self.renderer is None:

@@ -100,9 +100,11 @@ def read_site_url(root: Path) -> str:
 
 
 def publish(site_dir: Path, questions: list[Question], sources: list, taxonomy: Taxonomy, site_url: str,
-            docs_dir: Path | None = None, timestamp: float | None = None, *, answers: dict[str, str]) -> list[Path]:
-    """Write ``study/cards.json`` and the two downloads into the built site."""
-    from qbank.anki import write_apkg
+            docs_dir: Path | None = None, timestamp: float | None = None, *, answers: dict[str, str],
+            anki: bytes | None = None) -> list[Path]:
+    """Write ``study/cards.json`` and the two downloads into the built site.
+
+    ``anki``: the ``.apkg`` already made of these inputs (:mod:`qbank.site.anki_ahead`), if it was."""
     from qbank.csvexport import write_csv
 
     site_dir = Path(site_dir)
@@ -112,7 +114,12 @@ def publish(site_dir: Path, questions: list[Question], sources: list, taxonomy: 
                      encoding="utf-8")
     apkg, csv_file = site_dir / DOWNLOADS["anki"], site_dir / DOWNLOADS["csv"]
     apkg.parent.mkdir(parents=True, exist_ok=True)
-    write_apkg(apkg, questions, sources, taxonomy, site_url, timestamp=timestamp, docs_dir=docs_dir)
+    if anki is not None:
+        apkg.write_bytes(anki)
+    else:
+        from qbank.anki import write_apkg
+
+        write_apkg(apkg, questions, sources, taxonomy, site_url, timestamp=timestamp, docs_dir=docs_dir)
     write_csv(csv_file, questions, site_url)
     return [cards, apkg, csv_file]
 
