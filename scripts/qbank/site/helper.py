@@ -81,13 +81,7 @@ class Helper:
         and ``accept(result)``; ``(False, None)`` if not yet, if the task failed or if the result
         is not accepted (the caller does the work itself, and its log records are dropped)."""
         while key not in self._results and self._conn is not None and self._conn.poll(0):
-            try:
-                message: _Message = self._conn.recv()
-            except (EOFError, OSError):
-                self._conn.close()
-                self._conn = None
-                break
-            self._results[message[0]] = message
+            self._receive()
         if key not in self._results:
             return False, None
         _, ok, value, records = self._results.pop(key)
@@ -102,14 +96,9 @@ class Helper:
         while key not in self._results:
             if self._conn is None:
                 raise HelperError(f"the build helper is closed (no result for {key})")
-            try:
-                message: _Message = self._conn.recv()
-            except (EOFError, OSError):
-                self._conn.close()
-                self._conn = None
+            if not self._receive():
                 raise HelperError(f"the build helper (pid {self._process.pid}) exited without a result for {key}"
-                                  f" (exit code {self._wait()})") from None
-            self._results[message[0]] = message
+                                  f" (exit code {self._wait()})")
         _, ok, value, records = self._results.pop(key)
         for record in records:
             logging.getLogger(record.name).handle(record)
@@ -120,13 +109,20 @@ class Helper:
     def finish(self) -> None:
         """Wait until the helper has sent every result (they stay to be taken)."""
         while self._conn is not None:
-            try:
-                message: _Message = self._conn.recv()
-            except (EOFError, OSError):
-                self._conn.close()
-                self._conn = None
-                break
-            self._results[message[0]] = message
+            self._receive()
+
+    def _receive(self) -> bool:
+        """Wait for the helper's next message and keep it; False (and the pipe closed) when the
+        helper has gone.  Only called while the pipe is open."""
+        assert self._conn is not None
+        try:
+            message: _Message = self._conn.recv()
+        except (EOFError, OSError):
+            self._conn.close()
+            self._conn = None
+            return False
+        self._results[message[0]] = message
+        return True
 
     def close(self, *, wait: bool = True) -> None:
         """Stop the helper (whatever it is still doing is not needed); ``wait=False``: without
