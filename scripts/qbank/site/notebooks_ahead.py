@@ -33,6 +33,7 @@ from mkdocs.structure.files import File, Files, get_files
 from mkdocs.structure.pages import Page
 
 from qbank.site.helper import Helper, HelperError, Task
+from qbank.site.pages_ahead import set_by_render
 
 __all__ = ["MANIFEST", "NotebooksAhead", "PLUGIN", "tasks"]
 
@@ -40,7 +41,6 @@ log = logging.getLogger("mkdocs.plugins.qbank")
 
 PLUGIN = "mkdocs-jupyter"
 MANIFEST = "notebooks"  # the helper's first result: the source paths of the pages it converts
-_UNSET = object()
 
 
 def _key(abs_src_path: str) -> str:
@@ -65,9 +65,7 @@ def _render(plugin: Any, file: File, files: Files, config: MkDocsConfig) -> dict
     """mkdocs-jupyter's render of the page of ``file``: the attributes it set, by name."""
     page = Page(None, file, config)
     plugin.on_pre_page(page, config=config, files=files)
-    before = dict(vars(page))
-    page.render(config, files)
-    return {name: value for name, value in vars(page).items() if before.get(name, _UNSET) is not value}
+    return set_by_render(page, config, files)
 
 
 class NotebooksAhead:

@@ -39,7 +39,7 @@ from mkdocs.structure.pages import Page
 
 from qbank.site.helper import Helper, Task
 
-__all__ = ["PagesAhead", "tasks"]
+__all__ = ["PagesAhead", "set_by_render", "tasks"]
 
 log = logging.getLogger("mkdocs.plugins.qbank")
 
@@ -70,13 +70,20 @@ def tasks(config: MkDocsConfig, files: Files, before_pages: Callable[[], None]) 
         yield _key(page.file.src_uri), functools.partial(_render, page, config, files)
 
 
+def set_by_render(page: Page, config: MkDocsConfig, files: Files) -> dict[str, Any]:
+    """Render ``page`` (with whatever ``render`` it has) and return what that set on it, by name:
+    what a helper sends back for the build's copy of the page.  (Also used for mkdocs-jupyter's
+    notebook pages, :mod:`qbank.site.notebooks_ahead`.)"""
+    before = dict(vars(page))
+    page.render(config, files)
+    return {name: value for name, value in vars(page).items() if before.get(name, _UNSET) is not value}
+
+
 def _render(page: Page, config: MkDocsConfig, files: Files) -> tuple[str, dict[str, Any]]:
     """MkDocs's render of ``page``: its Markdown, and what render set on it, by name."""
     markdown = page.markdown
     assert markdown is not None
-    before = dict(vars(page))
-    page.render(config, files)
-    changes = {name: value for name, value in vars(page).items() if before.get(name, _UNSET) is not value}
+    changes = set_by_render(page, config, files)
     if not changes.keys() <= _RENDERED:
         raise RuntimeError(f"Page.render set {sorted(changes.keys() - _RENDERED)} too: not carried over")
     links = changes.get("links_to_anchors")
