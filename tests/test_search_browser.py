@@ -176,6 +176,29 @@ def test_keyboard_share_link_and_deep_link(page, site_server: str) -> None:
     page.wait_for_url(lambda url: url.split("?")[0] == target.split("?")[0])
 
 
+def test_a_result_reached_with_the_arrow_keys_keeps_focus_when_the_full_text_arrives(page, site_server: str) -> None:
+    """The results are drawn again when the answers' words (search/terms/) arrive; a reader who
+    has already moved to a result with ArrowDown stays on it (it once fell back to the page,
+    whenever the words came after the key press: on a slow connection, or a busy machine)."""
+    held: list = []
+    page.route(re.compile(r".*/search/terms/[^/]+\.json$"), lambda route: held.append(route))
+    _open(page, site_server + "sources/")
+    page.keyboard.press("/")
+    page.locator("input.md-search__input").type("kmeans", delay=10)
+    page.wait_for_function("() => document.querySelector('.md-search-result__list').dataset.qbQuery === 'kmeans'")
+    page.wait_for_function("() => document.querySelector('.md-search-result__item a')")
+    assert held, "the answers' words were not asked for"
+    page.keyboard.press("ArrowDown")
+    focused = page.evaluate("() => document.activeElement.getAttribute('href')")
+    assert focused and page.evaluate("() => document.activeElement.closest('.md-search-result__list') !== null")
+    page.evaluate("() => { window.__qbOldList = document.querySelector('.md-search-result__item a'); }")
+    for route in held:
+        route.continue_()
+    page.wait_for_function("() => !window.__qbOldList.isConnected")  # the list was drawn again
+    assert page.evaluate("() => document.activeElement.getAttribute('href')") == focused
+    assert page.evaluate("() => document.activeElement.closest('.md-search-result__list') !== null")
+
+
 def test_browse_filters_search_within_and_keep_the_state_in_the_address(page, site_server: str,
                                                                         questions_json: dict) -> None:
     qs = questions_json["questions"]

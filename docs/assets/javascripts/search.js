@@ -414,9 +414,13 @@
         li.appendChild(more);
         frag.appendChild(li);
       }
+      // The list is drawn again when the answers' words arrive: a reader who has moved into the
+      // results with the arrow keys stays on the same result (else back in the search box).
+      var focused = list.contains(document.activeElement) ? document.activeElement.getAttribute("href") : null;
       list.textContent = "";
       list.appendChild(frag);
       list.dataset.qbQuery = q;
+      if (focused !== null) (links().find(function (a) { return a.getAttribute("href") === focused; }) || input).focus();
     }
     function links() { return Array.prototype.slice.call(list.querySelectorAll("a[href]")); }
 
