@@ -461,6 +461,17 @@ def wait_for_title(page, title: str) -> None:
         arg=title)
 
 
+# Waits for the page's CSS transitions and animations to end. allSettled, not all: a transition
+# that a newer one replaces is cancelled, and its `finished` rejects with an AbortError.
+SETTLE_ANIMATIONS = """async () => {
+  for (let i = 0; i < 20; i++) {
+    const running = document.getAnimations();
+    if (!running.length) return;
+    await Promise.allSettled(running.map(a => a.finished));
+  }
+}"""
+
+
 SITEMAP_ARRIVED = ("() => performance.getEntriesByType('resource')"
                    ".some(e => new URL(e.name).pathname.endsWith('/sitemap.xml'))")
 

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import REPO, PageLog, guarded_page
+from conftest import REPO, SETTLE_ANIMATIONS, PageLog, guarded_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -91,7 +91,7 @@ def _check_page(page, site_server: str, page_paths: dict[str, str], kind: str, p
         page.wait_for_selector("div.mermaid", state="attached", timeout=20_000)  # the rendered diagram's host
     if kind == "study":
         page.wait_for_selector("#qb-study[data-ready]", timeout=20_000)
-    page.evaluate(SETTLE)
+    page.evaluate(SETTLE_ANIMATIONS)
     violations = _violations(page)
     assert not violations, f"/{page_paths[kind]} ({palette}, {where}): axe found\n{_format(violations)}"
 
@@ -123,7 +123,7 @@ def test_axe_search_dialog_with_results(page, site_server: str, page_paths: dict
     page.locator("input.md-search__input").type("dropout", delay=20)
     page.wait_for_selector(".md-search-result__item a", state="visible")
     page.wait_for_load_state("networkidle")
-    page.evaluate(SETTLE)
+    page.evaluate(SETTLE_ANIMATIONS)
     violations = _violations(page)
     assert not violations, f"search dialog ({palette}): axe found\n{_format(violations)}"
     assert re.search(r"\d", page.inner_text(".md-search-result__meta")), "no result count shown"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, SITEMAP_ARRIVED, PageLog, click_instantly, guarded_page, site_path, wait_for_title
+from conftest import REPO, SETTLE_ANIMATIONS, SITEMAP_ARRIVED, PageLog, click_instantly, guarded_page, site_path, wait_for_title
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -597,14 +597,6 @@ TEXT_COLOURS = """(selector) => {
   });
 }"""
 
-
-SETTLE_ANIMATIONS = """async () => {
-  for (let i = 0; i < 20; i++) {
-    const running = document.getAnimations();
-    if (!running.length) return;
-    await Promise.allSettled(running.map(a => a.finished));
-  }
-}"""
 
 
 def _rgb(css: str) -> tuple[float, float, float]:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, PageLog, click_instantly, guarded_page
+from conftest import REPO, SETTLE_ANIMATIONS, PageLog, click_instantly, guarded_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -480,7 +480,7 @@ def test_study_controls_contrast_in_both_palettes(page, site_server: str) -> Non
     low = []
     for scheme in ("default", "slate"):
         page.evaluate("s => document.body.setAttribute('data-md-color-scheme', s)", scheme)
-        page.evaluate("() => Promise.all(document.getAnimations().map(a => a.finished))")
+        page.evaluate(SETTLE_ANIMATIONS)
         for sel in CONTRAST_TARGETS:
             ratios = page.evaluate(CONTRAST, sel)
             assert ratios, f"nothing matches {sel}"
