@@ -288,9 +288,31 @@ def _article(html: str) -> str:
 
 def test_mkdocs_jupyter_is_configured_not_to_execute():
     cfg = mkdocs_config()
-    plugin = next(p["mkdocs-jupyter"] for p in cfg["plugins"] if isinstance(p, dict) and "mkdocs-jupyter" in p)
+    plugin = next(p["qbank-jupyter"] for p in cfg["plugins"] if isinstance(p, dict) and "qbank-jupyter" in p)
     assert plugin["execute"] is False and plugin["include_source"] is True
     assert plugin.get("include_requirejs", False) is False
+
+
+LOAD_CONFIG = """
+import sys, mkdocs.config
+cfg = mkdocs.config.load_config("mkdocs.yml")
+assert type(cfg.plugins["qbank-jupyter"]).__module__ == "mkdocs_jupyter.plugin", cfg.plugins
+print(sorted(m for m in ("nbconvert", "nbformat", "traitlets") if m in sys.modules))
+import jupytext
+print(type(jupytext).__name__)
+print(callable(jupytext.read), type(sys.modules["jupytext"]).__name__, "nbformat" in sys.modules)
+"""
+
+
+def test_loading_the_site_config_imports_neither_nbconvert_nor_jupytext():
+    """qbank.site.jupyter: mkdocs-jupyter's plugin without nbconvert and jupytext at start-up
+    (the build helper converts); the first use of jupytext imports the real module."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", LOAD_CONFIG], cwd=REPO, capture_output=True, text=True,
+                         check=True, timeout=120).stdout.splitlines()
+    assert out == ["[]", "_Deferred", "True module True"], out
 
 
 def test_build_does_not_execute_notebooks(built_site: BuiltSite):

@@ -19,6 +19,13 @@ page, or the same error.  One difference remains possible then: mkdocs-jupyter k
 notebook's kernel language in a module global, used for a notebook whose metadata declares none;
 notebooks converted in the helper do not update it in the build process.  The site's notebooks
 all declare ``python``.
+
+MkDocs reads and renders the pages in the order of its ``Files``, in which ``notebooks/``
+comes first, so the build would start by waiting for the helper (~0.35 s, while it has
+Markdown pages to do).  :meth:`NotebooksAhead.read_last` moves the helper's notebooks to the end
+for that loop, and :meth:`NotebooksAhead.restore_order` puts them back before the pages are
+written, so that everything the order decides in the output (Material's search, the sitemap,
+the page list) is as before.
 """
 
 from __future__ import annotations
@@ -39,7 +46,7 @@ __all__ = ["MANIFEST", "NotebooksAhead", "PLUGIN", "tasks"]
 
 log = logging.getLogger("mkdocs.plugins.qbank")
 
-PLUGIN = "mkdocs-jupyter"
+PLUGIN = "qbank-jupyter"  # mkdocs-jupyter's plugin (qbank.site.jupyter)
 MANIFEST = "notebooks"  # the helper's first result: the source paths of the pages it converts
 
 
@@ -74,6 +81,7 @@ class NotebooksAhead:
     def __init__(self, helper: Helper | None) -> None:
         self.helper = helper
         self._planned: set[str] | None = None
+        self._order: dict[str, int] | None = None  # the files' order before read_last
 
     def adopt(self, page: Page) -> None:
         """Make ``page`` take its render from the helper, if it is a page the helper converted.
@@ -96,6 +104,28 @@ class NotebooksAhead:
                 setattr(page, name, value)
 
         page.render = render  # type: ignore[method-assign]  # as mkdocs-jupyter does, for this page only
+
+    def read_last(self, files: Files) -> None:
+        """Call at the end of ``on_nav``: move the helper's notebooks to the end of ``files``,
+        which is the order MkDocs reads and renders pages in (public ``remove``/``append``)."""
+        planned = self._manifest()
+        late = [f for f in files if f.abs_src_path in planned]
+        if not late:
+            return
+        self._order = {f.src_uri: i for i, f in enumerate(files)}
+        for file in late:
+            files.remove(file)
+            files.append(file)
+
+    def restore_order(self, files: Files) -> None:
+        """Call from ``on_env`` (every page rendered, none written yet): ``files`` in its first
+        order again; a file a plugin added meanwhile stays after those (where it was added)."""
+        if self._order is None:
+            return
+        order, self._order = self._order, None
+        for file in sorted(files, key=lambda f: order.get(f.src_uri, len(order))):
+            files.remove(file)
+            files.append(file)
 
     def _manifest(self) -> set[str]:
         if self._planned is None:

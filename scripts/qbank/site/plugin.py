@@ -205,6 +205,7 @@ class QbankPlugin(BasePlugin[QbankConfig]):
             helper = Helper.start(lambda: pages_ahead.tasks(config, files, self._detach),
                                   beside=(STDERR_THREAD, notebook_pages.PLOTS_THREAD), nice=10)
             self.pages_ahead = PagesAhead(helper)
+        self.notebooks_ahead.read_last(files)
         return nav
 
     @event_priority(-100)  # after mkdocs-jupyter's on_pre_page, and every other plugin's
@@ -253,6 +254,7 @@ class QbankPlugin(BasePlugin[QbankConfig]):
         if self.pages_ahead.helper is not None:
             log.debug(f"qbank: {self.pages_ahead.taken} pages rendered by the second helper")
         self._stop_pages_helper()  # every page is rendered
+        self.notebooks_ahead.restore_order(files)
         if self.is_serve:  # compiling Material's templates again costs ~0.4 s per rebuild
             env.bytecode_cache = self.incremental.bytecode
         elif self.helper is not None:  # compiled by the helper
