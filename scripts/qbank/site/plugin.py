@@ -123,12 +123,12 @@ class QbankPlugin(BasePlugin[QbankConfig]):
         self._stop_helper()
 
         def tasks() -> Iterator[Task]:  # run in the helper
-            yield from notebooks_ahead.tasks(config)
-            # The rest is wanted only at on_env and on_post_build: below the second helper's
-            # pages (nice 10), which the build takes only if they are ready.
-            os.nice(15)
             if not self.is_serve:  # serve keeps its compiled templates between builds (on_env)
                 yield templates_ahead.KEY, functools.partial(templates_ahead.compiled, config)
+            yield from notebooks_ahead.tasks(config)
+            # The rest is wanted only at on_post_build: below the second helper's pages (nice 10),
+            # which the build takes only if they are ready.
+            os.nice(15)
             yield anki_ahead.KEY, functools.partial(anki_ahead.built, Path(config.config_file_path).resolve().parent,
                                                     Path(config.docs_dir), config.site_url or "/")
 
