@@ -7,7 +7,10 @@
   own render in process, and a page whose conversion failed in the helper is converted in process;
 * the theme's templates compiled by the helper give the same HTML; a changed environment refuses them;
 * the Anki package from the helper is byte-identical to the one written in process, and refused
-  when the build's inputs differ.
+  when the build's inputs differ;
+* the search index from the helper forked at on_env (qbank.site.search_ahead) is byte-identical to
+  the one computed in process, which is what the build gets when the helper fails;
+* notebook pages are moved to the end of MkDocs's files while the pages are read, then put back.
 """
 
 from __future__ import annotations
@@ -27,6 +30,9 @@ from qbank.anki import write_apkg
 from qbank.bank import load_bank
 from qbank.site import anki_ahead, notebooks_ahead, pages_ahead, templates_ahead
 from qbank.site.helper import Helper, HelperError
+from qbank.site.search_ahead import SearchAhead
+from qbank.site.search_index import SearchIndex
+from qbank.site.search_vocab import Vocabulary
 from qbank.source import load_sources
 from qbank.taxonomy import Taxonomy
 
@@ -208,6 +214,60 @@ def test_anki_package_from_the_helper_is_the_one_written_in_process(tmp_path, mo
     helper = _start(lambda: [(anki_ahead.KEY, lambda: anki_ahead.built(REPO, docs, url))])
     try:  # another site_url: the helper's package is not used
         assert anki_ahead.package(helper, questions, sources, taxonomy, url + "x/", docs) is None
+    finally:
+        helper.close()
+
+
+# -- search index ----------------------------------------------------------------------
+
+
+class _FailsInHelper(SearchIndex):
+    """An index whose files cannot be computed in a forked child (only in the test's process)."""
+
+    parent = os.getpid()
+
+    def files(self, questions, taxonomy):
+        if os.getpid() != self.parent:
+            raise RuntimeError("not in the helper")
+        return super().files(questions, taxonomy)
+
+
+@pytest.mark.parametrize("kind", [SearchIndex, _FailsInHelper])
+def test_search_index_from_the_helper_is_the_one_computed_in_process(kind, caplog):
+    if threading.active_count() != 1:
+        pytest.skip("threads left running by another test: the helper is not forked then")
+    questions, taxonomy = load_bank(REPO / "docs"), Taxonomy.load(REPO / "data")
+    index = kind(Vocabulary.load(REPO / "data"))
+    index.add_page("sources/", "Sources", "Where the questions come from", "<p>Zyxwvut on request</p>")
+    expected = SearchIndex.files(index, questions, taxonomy)
+    ahead = SearchAhead(index, questions, taxonomy)
+    ahead.start()
+    assert ahead.helper is not None
+    with caplog.at_level(logging.INFO):
+        assert ahead.files() == expected
+    in_process = [r.getMessage() for r in caplog.records if "computed in process" in r.getMessage()]
+    assert len(in_process) == (kind is _FailsInHelper), in_process
+    assert ahead.helper is None  # taken once, then closed
+
+
+# -- notebooks read last -------------------------------------------------------------------
+
+
+def test_notebooks_are_read_last_then_put_back(site_config):
+    files = get_files(site_config)
+    notebooks = [f for f in files if f.src_uri.endswith(".ipynb")]
+    assert notebooks, "no notebook in docs/"
+    order = [f.src_uri for f in files]
+    helper = _start(lambda: [(notebooks_ahead.MANIFEST, lambda: [f.abs_src_path for f in notebooks])])
+    try:
+        ahead = notebooks_ahead.NotebooksAhead(helper)
+        ahead.read_last(files)
+        moved = [f.src_uri for f in files]
+        assert moved[-len(notebooks):] == [f.src_uri for f in notebooks]
+        assert [u for u in moved if not u.endswith(".ipynb")] == [u for u in order if not u.endswith(".ipynb")]
+        files.remove(files.get_file_from_path(order[0]))  # what a plugin may do meanwhile
+        ahead.restore_order(files)
+        assert [f.src_uri for f in files] == order[1:]
     finally:
         helper.close()
 

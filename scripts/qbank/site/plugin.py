@@ -57,6 +57,7 @@ from qbank.site.notebooks_ahead import NotebooksAhead
 from qbank.site.pages_ahead import PagesAhead
 from qbank.site.decorate import BankView, decorate
 from qbank.site.related import related_questions
+from qbank.site.search_ahead import SearchAhead
 from qbank.site.search_index import PageDoc, SearchIndex
 from qbank.site.search_vocab import Vocabulary
 from qbank.site.vendor import copy_vendor_assets
@@ -91,6 +92,7 @@ class QbankPlugin(BasePlugin[QbankConfig]):
         self.topic_questions: dict[str, list[Question]] = {}
         self.view = BankView({}, {}, {}, {})   # what a question page shows of the rest of the bank
         self.search: SearchIndex | None = None
+        self.search_ahead: SearchAhead | None = None  # its files, computed by a helper from on_env
 
         # Kept from build to build of one `mkdocs serve` (a dirty build renders only some pages)
         self.answers: dict[str, str] = {}          # question id -> answer HTML (study cards)
@@ -262,6 +264,11 @@ class QbankPlugin(BasePlugin[QbankConfig]):
                 templates_ahead.use(env, self.helper.take(templates_ahead.KEY))
             except HelperError as err:
                 log.info(f"qbank: templates compiled in process: {err}")
+        if self.search is not None:  # every page is read: the index's inputs are final
+            assert self.taxonomy is not None
+            self.search_ahead = SearchAhead(self.search, self.questions, self.taxonomy)
+            if not self.is_serve:
+                self.search_ahead.start(beside=(STDERR_THREAD, notebook_pages.PLOTS_THREAD))
         return env
 
     def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav) -> TemplateContext:  # noqa: ANN001 - MkDocs Navigation
@@ -283,8 +290,9 @@ class QbankPlugin(BasePlugin[QbankConfig]):
         study.publish(site, self.questions, self.sources, self.taxonomy, config.site_url or "/",
                       docs_dir=Path(config.docs_dir), answers=self.answers, anki=anki)  # study/cards.json + downloads
         copy_vendor_assets(site)
-        if self.search is not None:
-            sizes = self.search.write(site, self.questions, self.taxonomy)
+        if self.search_ahead is not None:
+            sizes = SearchIndex.write(site, self.search_ahead.files())
+            self.search_ahead = None
             shards = sum(v for k, v in sizes.items() if k.startswith("search/terms/"))
             log.info(f"qbank: search index {sizes['search/qbank.json'] / 1024:.0f} KiB, "
                      f"{len(sizes) - 1} term shards {shards / 1024:.0f} KiB")
@@ -301,6 +309,9 @@ class QbankPlugin(BasePlugin[QbankConfig]):
     # -- helpers --------------------------------------------------------------------
 
     def _stop_helper(self) -> None:
+        if self.search_ahead is not None:
+            self.search_ahead.close()
+            self.search_ahead = None
         if self.helper is not None:
             self.helper.close()
             self.helper = None

@@ -120,10 +120,11 @@ class SearchIndex:
         })
         return out
 
-    def write(self, site_dir: Path, questions: list[Question], taxonomy: Taxonomy) -> dict[str, int]:
-        """Write the files into ``site_dir``; returns their sizes (for the build log)."""
+    @staticmethod
+    def write(site_dir: Path, files: dict[str, bytes]) -> dict[str, int]:
+        """Write :meth:`files` into ``site_dir``; returns their sizes (for the build log)."""
         sizes = {}
-        for rel, data in self.files(questions, taxonomy).items():
+        for rel, data in files.items():
             path = site_dir / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
