@@ -48,11 +48,13 @@ class SearchAhead:
         helper, self.helper = self.helper, None
         if helper is not None:
             try:
-                return helper.take(KEY)
+                files = helper.take(KEY)
+                helper.finish()  # its one task is done: it exits (no SIGTERM in the middle of its exit)
+                return files
             except HelperError as err:
                 log.info(f"qbank: search index computed in process: {err}")
             finally:
-                helper.close(wait=False)
+                helper.close()
         return self.index.files(self.questions, self.taxonomy)
 
     def close(self) -> None:
