@@ -10,13 +10,17 @@
   when the build's inputs differ;
 * the search index from the helper forked at on_env (qbank.site.search_ahead) is byte-identical to
   the one computed in process, which is what the build gets when the helper fails;
-* notebook pages are moved to the end of MkDocs's files while the pages are read, then put back.
+* notebook pages are moved to the end of MkDocs's files while the pages are read, then put back;
+* the whole site built with every helper is byte-identical to the site built without any.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -388,3 +392,39 @@ def test_closing_a_helper_whose_results_are_not_read_is_quick():
     start = time.perf_counter()
     helper.close()
     assert time.perf_counter() - start < 2
+
+
+# -- the whole site ------------------------------------------------------------------------
+
+_WITHOUT_HELPERS = """
+import sys, threading
+from mkdocs.__main__ import cli
+# A thread of our own: Helper.start refuses to fork beside it, so the build does everything in process.
+threading.Thread(target=threading.Event().wait, name="no-helpers", daemon=True).start()
+sys.argv = ["mkdocs", *sys.argv[1:]]
+cli()
+"""
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_the_site_built_with_the_helpers_equals_the_site_built_without(tmp_path):
+    """Every helper at once (notebooks, compiled templates, the Anki package, the Markdown pages,
+    the search index) against a build that forks none: the same bytes, file for file."""
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000", NO_MKDOCS_2_WARNING="1")
+    args = ["build", "--strict", "--verbose", "-d"]
+    with_helpers = subprocess.run([str(Path(sys.executable).parent / "mkdocs"), *args, str(tmp_path / "a")],
+                                  cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
+    assert with_helpers.returncode == 0, with_helpers.stderr[-3000:]
+    without = subprocess.run([sys.executable, "-c", _WITHOUT_HELPERS, *args, str(tmp_path / "b")],
+                             cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
+    assert without.returncode == 0, without.stderr[-3000:]
+    assert "qbank: no build helper" in without.stderr
+    taken = re.findall(r"qbank: (\d+) pages rendered by the second helper", with_helpers.stderr)
+    assert taken and int(taken[0]) > 0, "the helpers delivered nothing: the comparison would prove nothing"
+    assert "computed in process" not in with_helpers.stderr
+    a, b = _tree(tmp_path / "a"), _tree(tmp_path / "b")
+    assert a.keys() == b.keys()
+    assert [name for name in a if a[name] != b[name]] == []

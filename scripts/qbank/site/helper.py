@@ -150,6 +150,7 @@ def _serve(tasks: Callable[[], Iterable[Task]], conn: Connection, build_end: Con
     (temporary files), without waiting for what is left to send."""
     build_end.close()  # the build's end of the pipe: once the build closes it, sending fails, never blocks
     signal.signal(signal.SIGTERM, _exit)
+    sys.unraisablehook = _unraisable
     if nice:
         os.nice(nice)
     records: list[logging.LogRecord] = []
@@ -162,6 +163,8 @@ def _serve(tasks: Callable[[], Iterable[Task]], conn: Connection, build_end: Con
 
     logging.Logger.handle = capture  # type: ignore[method-assign]  # in this process only: it is the helper
     for key, task in tasks():
+        if _stopped:  # a SIGTERM whose SystemExit a finalizer swallowed: leave at the next task
+            break
         records.clear()  # the task's own records, not those of the work that planned it
         try:
             outbox.put((key, True, task(), records[:]))
@@ -172,8 +175,21 @@ def _serve(tasks: Callable[[], Iterable[Task]], conn: Connection, build_end: Con
     sender.join()  # everything sent (a SIGTERM interrupts the wait)
 
 
+_stopped = False
+
+
 def _exit(signum: int, frame: object) -> None:
+    global _stopped
+    _stopped = True
     raise SystemExit(128 + signum)
+
+
+def _unraisable(unraisable: Any) -> None:
+    """A SIGTERM that lands in a finalizer (a weakref callback, a ``__del__``) raises there,
+    where Python can only print the exception and go on: not worth a traceback on the build's
+    terminal.  The helper leaves at its next task (``_stopped``)."""
+    if not isinstance(unraisable.exc_value, SystemExit):
+        sys.__unraisablehook__(unraisable)
 
 
 def _send(outbox: queue.SimpleQueue[_Message | None], conn: Connection) -> None:
