@@ -318,11 +318,41 @@ def test_instant_navigation_mounts_once(page, site_server: str) -> None:
 
 # -- 6. offline ---------------------------------------------------------------------------------
 
+# Every face cards.json lists is loaded (the page fetched them while online).
+FONTS_WARM = """() => fetch('cards.json').then(r => r.json()).then(d => d.fonts.length > 0
+  && d.fonts.every(f => document.fonts.check(f)) && document.fonts.status === 'loaded')"""
+
+
+@pytest.mark.allow_console_error(r"ERR_INTERNET_DISCONNECTED")
+def test_the_fonts_fetched_online_typeset_every_card_offline(page, site_server: str) -> None:
+    """The faces the build lists (qbank.site.katex_fonts) are all the cards need: once they are
+    loaded and the reader is offline, laying out every answer asks for no other face (one the
+    build missed would fail to load: status "error")."""
+    _open_study(page, site_server)
+    page.wait_for_function(FONTS_WARM)
+    page.evaluate("async () => { window.__qbCards = (await (await fetch('cards.json')).json()).cards; }")
+    page.context.set_offline(True)
+    try:
+        failed = page.evaluate("""async () => {
+          const box = document.createElement('div');
+          box.className = 'md-typeset';
+          box.innerHTML = window.__qbCards.map(c => c.answer_html).join('');
+          document.querySelector('article').appendChild(box);
+          void box.offsetWidth;
+          await document.fonts.ready;
+          box.remove();
+          return [...document.fonts].filter(f => f.family.includes('KaTeX') && f.status === 'error')
+            .map(f => f.family + ' ' + f.style + ' ' + f.weight);
+        }""")
+    finally:
+        page.context.set_offline(False)
+    assert failed == [], f"faces the cards need but the build did not list: {failed}"
+
 
 @pytest.mark.allow_console_error(r"ERR_INTERNET_DISCONNECTED")
 def test_works_offline_once_loaded(page, site_server: str, temperature_q: dict, mermaid_q: dict) -> None:
     _open_study(page, site_server)
-    page.wait_for_function("() => !document.querySelector('.qb-warm') && document.fonts.status === 'loaded'")
+    page.wait_for_function(FONTS_WARM)
     page.context.set_offline(True)
     try:
         _filter(page, topic=temperature_q["topic"])

@@ -7,7 +7,8 @@
   to work from ``study/``.  The plugin keeps them (question id -> HTML) between the builds
   of one ``mkdocs serve``: a dirty rebuild renders only the changed pages.
 * :func:`publish` (``on_post_build``) writes ``study/cards.json`` — the answers' HTML keyed
-  by question id plus the scheduling constants the page uses (``qbank.site.scheduler.SPEC``) —
+  by question id, the scheduling constants the page uses (``qbank.site.scheduler.SPEC``) and
+  the KaTeX font faces the answers need (:mod:`qbank.site.katex_fonts`) —
   and the downloads ``downloads/dl-interview-questions.apkg`` and ``.csv``.
 
 The study page itself (``docs/assets/javascripts/study.js``) reads ``questions.json`` for
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from qbank.bank import Question
+from qbank.site import katex_fonts, vendor
 from qbank.site.pages import DOWNLOAD_STEM
 from qbank.site.scheduler import SPEC
 
@@ -77,17 +79,21 @@ def answer_html(content: str, page_url: str) -> str:
     return _URL_ATTR.sub(lambda m: f'{m.group(1)}="{_rebase(m.group(2), page_url)}"', html)
 
 
-def cards_document(questions: list[Question], answers: dict[str, str]) -> dict:
-    """The study cards: ``answers`` maps a question id to its :func:`answer_html`."""
+def cards_document(questions: list[Question], answers: dict[str, str], katex_css: str = "") -> dict:
+    """The study cards: ``answers`` maps a question id to its :func:`answer_html`; ``fonts``, the
+    KaTeX faces the answers need (:mod:`qbank.site.katex_fonts`, from ``katex_css``), which the
+    page fetches while online."""
     answered = [q for q in questions if q.answers]
     missing = [q.id for q in answered if q.id not in answers]
     if missing:
         raise RuntimeError(f"study mode: no rendered answer captured for {', '.join(sorted(missing)[:5])}"
                            f"{' …' if len(missing) > 5 else ''} (was on_page_content skipped?)")
+    cards = [{"id": q.id, "answer_html": answers[q.id]} for q in sorted(answered, key=lambda q: q.id)]
     return {
         "version": CARDS_VERSION,
         "scheduler": SPEC,
-        "cards": [{"id": q.id, "answer_html": answers[q.id]} for q in sorted(answered, key=lambda q: q.id)],
+        "fonts": katex_fonts.faces((c["answer_html"] for c in cards), katex_fonts.rules(katex_css)),
+        "cards": cards,
     }
 
 
@@ -110,8 +116,8 @@ def publish(site_dir: Path, questions: list[Question], sources: list, taxonomy: 
     site_dir = Path(site_dir)
     cards = site_dir / CARDS_PATH
     cards.parent.mkdir(parents=True, exist_ok=True)
-    cards.write_text(json.dumps(cards_document(questions, answers), ensure_ascii=False, separators=(",", ":")) + "\n",
-                     encoding="utf-8")
+    document = cards_document(questions, answers, vendor.katex_css())
+    cards.write_text(json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
     apkg, csv_file = site_dir / DOWNLOADS["anki"], site_dir / DOWNLOADS["csv"]
     apkg.parent.mkdir(parents=True, exist_ok=True)
     if anki is not None:

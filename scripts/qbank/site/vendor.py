@@ -130,6 +130,14 @@ def _copy(src: Path, dst: Path, written: list[Path]) -> None:
     written.append(dst)
 
 
+def katex_css(node_modules: Path | None = None) -> str:
+    """KaTeX's stylesheet as the pinned package ships it (``katex/dist/katex.min.css``)."""
+    css_src = (Path(node_modules) if node_modules else node_modules_dir()) / "katex" / "dist" / "katex.min.css"
+    if not css_src.is_file():
+        raise VendorError(f"{css_src} is missing; {SETUP_HINT}")
+    return css_src.read_text(encoding="utf-8")
+
+
 def copy_vendor_assets(
     site_dir: Path,
     node_modules: Path | None = None,
@@ -146,10 +154,7 @@ def copy_vendor_assets(
     written: list[Path] = []
 
     katex = node_modules / "katex"
-    css_src = katex / "dist" / "katex.min.css"
-    if not css_src.is_file():
-        raise VendorError(f"{css_src} is missing; {SETUP_HINT}")
-    css = woff2_only_css(css_src.read_text(encoding="utf-8"))
+    css = woff2_only_css(katex_css(node_modules))
     fonts = sorted((katex / "dist" / "fonts").glob("*.woff2"))
     if not fonts:
         raise VendorError(f"no woff2 fonts in {katex / 'dist' / 'fonts'}; {SETUP_HINT}")
