@@ -12,12 +12,13 @@ The allow-list is what Python-Markdown, pymdownx, Material and KaTeX produce for
 
 * headings with ids and their permalinks, lists, tables, code (pymdownx.highlight),
   admonitions and details, footnotes, tabbed sets and task lists (radio / checkbox
-  inputs only), twemoji SVG, ``<pre class="mermaid"><code>`` (rendered client-side by
+  inputs only), ``<pre class="mermaid"><code>`` (rendered client-side by
   Mermaid in its default *strict* security level);
 * KaTeX's HTML output: spans with classes and inline styles, and its SVG (``svg``,
   ``path``, ``line``).  Inline styles keep only the properties KaTeX writes, with
   plain length/colour values and ``position: relative`` (so nothing can cover the page);
-* links and images with http(s), mailto or relative URLs only;
+* links with http(s), mailto or relative URLs only; images with relative URLs only (nothing
+  is loaded from another host);
 * classes: any, except Material's own layout classes (``md-*``), of which only
   :data:`MATERIAL_CLASSES` may appear in content -- ``md-consent__overlay`` and friends are
   fixed-position layers that would cover the page without a line of script.  ``qb-*`` are
@@ -115,7 +116,15 @@ _clean_style = functools.lru_cache(maxsize=1 << 13)(clean_style)
 _clean_class = functools.lru_cache(maxsize=1 << 13)(clean_class)
 
 
+# An image's address with a scheme (https:, data:...) or a host (//cdn...): the site loads
+# nothing from another host (validation says so of Markdown images, QB607; this holds for any
+# markup, e.g. what a Markdown extension writes).
+_REMOTE = re.compile(r"\s*(?:[a-zA-Z][a-zA-Z0-9+.-]*:|[/\\]{2})")
+
+
 def _filter(tag: str, attr: str, value: str) -> str | None:
+    if tag == "img" and attr == "src" and _REMOTE.match(value):
+        return None
     if attr == "style":
         return _clean_style(value)
     if attr == "class":
