@@ -14,6 +14,10 @@ $(VENV): pyproject.toml
 	python3 -m venv .venv
 	.venv/bin/pip install --quiet --upgrade pip
 	.venv/bin/pip install --quiet -e '.[test,notebooks]'
+	@# pip compiles the installed packages' bytecode, not an editable one's: compile ours, which
+	@# a machine with PYTHONDONTWRITEBYTECODE=1 (this project's) would otherwise compile at
+	@# every start of a build (stale files are ignored by Python, never used).
+	.venv/bin/python -m compileall -q scripts/qbank
 	touch $(VENV)
 
 $(NODE): package.json package-lock.json

@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -173,6 +174,33 @@ def test_restart_after_close():
     r.render("b")
     assert r.spawn_count == 2 and r.pid != first
     r.close()
+
+
+def test_submitted_formulas_are_answered_in_the_background_as_render_would():
+    """KatexRenderer.submit: requests sent at once, answers read by a thread into the cache;
+    render() then answers from it, rejections included, as without submit."""
+    formulas = [(f"x_{{{i}}} + \\frac{{{i}}}{{2}}", i % 2 == 0) for i in range(300)] + [("\\frac{1}{", False)]
+    with KatexRenderer() as r, KatexRenderer() as plain:
+        r.submit(formulas[:150])
+        r.submit(formulas[150:] + formulas[:10])  # again, while the first ones may still be in flight
+        assert r.render(*formulas[299]) == plain.render(*formulas[299])
+        for tex, display in formulas[:-1]:
+            assert r.render(tex, display) == plain.render(tex, display)
+        with pytest.raises(KatexError, match="expected '}'"):
+            r.render(*formulas[-1])
+        assert r.spawn_count == 1
+        r.submit(formulas)  # all cached: nothing sent, no thread
+    assert not [t for t in threading.enumerate() if t.name == "qbank-katex-answers"], "the reader thread is left running"
+
+
+def test_a_renderer_whose_node_dies_after_submit_asks_again():
+    with KatexRenderer() as r:
+        r.submit([("a+b", False)])
+        assert r.render("a+b") and r.pid is not None
+        os.kill(r.pid, 9)
+        r.submit([("c+d", False), ("e^2", True)])  # Node is gone: the answers never come
+        assert "katex" in r.render("c+d") and "katex" in r.render("e^2", True)  # asked again, a new process
+        assert r.spawn_count >= 2
 
 
 def test_missing_katex_or_node(tmp_path):

@@ -105,6 +105,11 @@ class KatexRenderer:
         self._next_id = 0
         self._greeted = False
         self._lock = threading.RLock()
+        # submit(): requests sent and not answered yet, and the thread that reads the answers.
+        self._pending: deque[tuple[int, tuple[str, bool]]] = deque()
+        self._reader: threading.Thread | None = None  # None once it has nothing left to read
+        self._last_reader: threading.Thread | None = None  # to join: it may still be leaving
+        self._reader_lock = threading.Lock()
 
     # -- process management -------------------------------------------------
     @property
@@ -193,6 +198,7 @@ class KatexRenderer:
 
     def close(self) -> None:
         """Stop the Node process (a later render starts a new one)."""
+        self._settle()
         with self._lock:
             proc, self._proc = self._proc, None
             if self._finalizer is not None:
@@ -211,6 +217,8 @@ class KatexRenderer:
     def render(self, tex: str, display: bool = False) -> str:
         """KaTeX HTML for ``tex``; raises :class:`KatexError` if KaTeX rejects it."""
         key = (tex, bool(display))
+        if self._last_reader is not None and key not in self._cache:
+            self._settle()
         with self._lock:
             hit = self._cache.get(key)
             if hit is not None:
@@ -230,6 +238,7 @@ class KatexRenderer:
         what this saves is a round trip to Node per formula (validation asks for ~700 on the
         real bank).  Requests go in batches, each answered before the next is sent, so
         neither pipe fills up."""
+        self._settle()
         with self._lock:
             todo = list(dict.fromkeys((tex, bool(display)) for tex, display in formulas if (tex, bool(display)) not in self._cache))
             for i in range(0, len(todo), batch):
@@ -237,6 +246,77 @@ class KatexRenderer:
                 for key, result in zip(chunk, self._requests(chunk)):
                     self.cache_misses += 1
                     self._cache[key] = result
+
+    def submit(self, formulas: Iterable[tuple[str, bool]]) -> None:
+        """Send ``(tex, display)`` formulas to Node now, and return: a thread reads the answers
+        into the cache while the caller goes on (validation submits each file's formulas as it
+        reads the bank, so that Node typesets while Python checks the next files).
+
+        :meth:`render`, :meth:`prefetch` and :meth:`close` wait for the answers first; whoever
+        forks the process must too (:meth:`prefetch` with nothing to add does).  If Node fails
+        meanwhile, those formulas are asked again, one by one, by :meth:`render`."""
+        if self._proc is None or self._proc.poll() is not None:
+            self._settle()  # the reader of a process that is gone
+        with self._lock:
+            keys = [k for k in dict.fromkeys((tex, bool(display)) for tex, display in formulas) if k not in self._cache]
+            if not keys:
+                return
+            if self._proc is None or self._proc.poll() is not None:
+                self._proc = None
+                self._spawn()
+            proc = self._proc  # the reader may drop it (Node gone) while this writes
+            assert proc is not None and proc.stdin is not None
+            lines = []
+            with self._reader_lock:
+                for key in keys:
+                    self._next_id += 1
+                    self._pending.append((self._next_id, key))
+                    lines.append(json.dumps({"id": self._next_id, "tex": key[0], "display": key[1]}) + "\n")
+                if self._reader is None:
+                    self._reader = self._last_reader = threading.Thread(
+                        target=self._read_answers, name="qbank-katex-answers", daemon=True)
+                    self._reader.start()
+            try:  # Node reads as it goes, and the thread empties its output: this does not block for long
+                proc.stdin.write("".join(lines).encode("utf-8"))
+                proc.stdin.flush()
+            except (OSError, ValueError):  # a broken pipe, or closed by the reader
+                pass  # the reader finds Node gone; render() asks again
+
+    def _read_answers(self) -> None:
+        """The thread of :meth:`submit`: one answer per pending request, in order, into the cache."""
+        try:
+            if not self._greeted:  # as _greet(), without closing from this thread on a bad greeting
+                self._greeted = True
+                hello = self._read_line()
+                if not hello.get("ready"):
+                    raise MathToolError(f"unexpected greeting from KaTeX renderer: {hello!r}")
+                self.katex_version = hello.get("katex")
+            while True:
+                with self._reader_lock:
+                    if not self._pending:
+                        self._reader = None
+                        return
+                    rid, key = self._pending[0]
+                reply = self._read_line()
+                if reply.get("id") != rid:
+                    raise self._died(f"answered out of order: {reply!r}")
+                if "html" in reply:
+                    self._cache[key] = (True, reply["html"])
+                elif not reply.get("internal"):
+                    self._cache[key] = (False, str(reply.get("error", "unknown KaTeX error")))
+                self.cache_misses += 1
+                with self._reader_lock:
+                    self._pending.popleft()
+        except Exception:  # noqa: BLE001 - Node died or spoke garbage: the formulas left are asked again
+            with self._reader_lock:
+                self._pending.clear()
+                self._reader = None
+
+    def _settle(self) -> None:
+        """Wait until every submitted formula is answered and its thread has ended."""
+        reader = self._last_reader
+        if reader is not None and reader is not threading.current_thread():
+            reader.join()
 
     def _request(self, tex: str, display: bool) -> tuple[bool, str]:
         return self._requests([(tex, display)])[0]

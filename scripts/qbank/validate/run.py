@@ -153,9 +153,12 @@ def validate(root: Path, paths: Sequence[Path] | None = None, *, docs: Path | No
     all_docs = [load_doc(p, ctx, selected=p in selected) for p in bank_files]
     bank = {d.docs_rel: d for d in all_docs if d.docs_rel}
     ctx.set_generated(all_docs)
+    submit = getattr(renderer, "submit", None)  # KaTeX typesets each file's formulas while the next is checked
     for d in all_docs:
         if d.selected:
             check_body(d, ctx, bank)
+            if submit is not None and d.formulas:
+                submit([(f.tex, f.display) for f in d.formulas])
     check_bank([d for d in all_docs if d.meta is not None and d.docs_rel is not None], ctx)
     # The rest of docs/ and the data files: on a whole run, or when named.
     whole = paths is None
