@@ -33,13 +33,6 @@ PALETTES = {
 }
 KINDS = ("home", "topic", "math", "mermaid", "tags", "unanswered", "study", "notebook",  # issue 14's list
          "tag", "browse", "sources")
-SETTLE = """async () => {
-  for (let i = 0; i < 20; i++) {
-    const running = document.getAnimations();
-    if (!running.length) return;
-    await Promise.allSettled(running.map(a => a.finished));
-  }
-}"""
 RUN_AXE = """async (tags) => {
   const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
   return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
