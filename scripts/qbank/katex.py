@@ -131,17 +131,23 @@ class KatexRenderer:
         """Start Node now, without waiting for it: it loads KaTeX while the caller goes on
         (about 0.25 s), and the first render waits for its greeting."""
         with self._lock:
-            if self._proc is None or self._proc.poll() is not None:
-                self._proc = None
-                self._spawn()
+            self._ensure_running()
 
-    def _greet(self) -> None:
-        """Read the greeting of a process started by :meth:`_spawn` (once)."""
+    def _ensure_running(self) -> None:
+        """Start Node if it is not running (never started, or gone)."""
+        if self._proc is None or self._proc.poll() is not None:
+            self._proc = None
+            self._spawn()
+
+    def _greet(self, *, close: bool = True) -> None:
+        """Read the greeting of a process started by :meth:`_spawn` (once).  ``close=False``:
+        leave Node running on a bad greeting (the thread of :meth:`submit` must not stop it)."""
         if not self._greeted:
             self._greeted = True
             hello = self._read_line()
             if not hello.get("ready"):
-                self.close()
+                if close:
+                    self.close()
                 raise MathToolError(f"unexpected greeting from KaTeX renderer: {hello!r}")
             self.katex_version = hello.get("katex")
 
@@ -261,17 +267,15 @@ class KatexRenderer:
             keys = [k for k in dict.fromkeys((tex, bool(display)) for tex, display in formulas) if k not in self._cache]
             if not keys:
                 return
-            if self._proc is None or self._proc.poll() is not None:
-                self._proc = None
-                self._spawn()
+            self._ensure_running()
             proc = self._proc  # the reader may drop it (Node gone) while this writes
             assert proc is not None and proc.stdin is not None
             lines = []
             with self._reader_lock:
                 for key in keys:
-                    self._next_id += 1
-                    self._pending.append((self._next_id, key))
-                    lines.append(json.dumps({"id": self._next_id, "tex": key[0], "display": key[1]}) + "\n")
+                    rid, line = self._request_line(*key)
+                    self._pending.append((rid, key))
+                    lines.append(line)
                 if self._reader is None:
                     self._reader = self._last_reader = threading.Thread(
                         target=self._read_answers, name="qbank-katex-answers", daemon=True)
@@ -285,25 +289,16 @@ class KatexRenderer:
     def _read_answers(self) -> None:
         """The thread of :meth:`submit`: one answer per pending request, in order, into the cache."""
         try:
-            if not self._greeted:  # as _greet(), without closing from this thread on a bad greeting
-                self._greeted = True
-                hello = self._read_line()
-                if not hello.get("ready"):
-                    raise MathToolError(f"unexpected greeting from KaTeX renderer: {hello!r}")
-                self.katex_version = hello.get("katex")
+            self._greet(close=False)
             while True:
                 with self._reader_lock:
                     if not self._pending:
                         self._reader = None
                         return
                     rid, key = self._pending[0]
-                reply = self._read_line()
-                if reply.get("id") != rid:
-                    raise self._died(f"answered out of order: {reply!r}")
-                if "html" in reply:
-                    self._cache[key] = (True, reply["html"])
-                elif not reply.get("internal"):
-                    self._cache[key] = (False, str(reply.get("error", "unknown KaTeX error")))
+                result = self._result(rid, self._read_line())
+                if result is not None:  # an internal failure: render() asks again, and reports it
+                    self._cache[key] = result
                 self.cache_misses += 1
                 with self._reader_lock:
                     self._pending.popleft()
@@ -322,17 +317,11 @@ class KatexRenderer:
         return self._requests([(tex, display)])[0]
 
     def _requests(self, formulas: list[tuple[str, bool]]) -> list[tuple[bool, str]]:
-        if self._proc is None or self._proc.poll() is not None:
-            self._proc = None
-            self._spawn()
+        self._ensure_running()
         self._greet()
         assert self._proc is not None and self._proc.stdin is not None
-        ids = []
-        lines = []
-        for tex, display in formulas:
-            self._next_id += 1
-            ids.append(self._next_id)
-            lines.append(json.dumps({"id": self._next_id, "tex": tex, "display": display}) + "\n")
+        requests = [self._request_line(tex, display) for tex, display in formulas]
+        ids, lines = [rid for rid, _ in requests], [line for _, line in requests]
         try:
             self._proc.stdin.write("".join(lines).encode("utf-8"))
             self._proc.stdin.flush()
@@ -341,12 +330,24 @@ class KatexRenderer:
         replies = [self._read_line() for _ in ids]  # all of them, so that none is left in the pipe
         out = []
         for rid, (tex, _), reply in zip(ids, formulas, replies):
-            if reply.get("id") != rid:
-                raise self._died(f"answered out of order: {reply!r}")
-            if "html" in reply:
-                out.append((True, reply["html"]))
-            elif reply.get("internal"):
+            result = self._result(rid, reply)
+            if result is None:
                 raise MathToolError(f"KaTeX renderer failed on {tex!r}: {reply.get('error')}")
-            else:
-                out.append((False, str(reply.get("error", "unknown KaTeX error"))))
+            out.append(result)
         return out
+
+    def _request_line(self, tex: str, display: bool) -> tuple[int, str]:
+        """A new request id, and the request's line for the renderer's stdin."""
+        self._next_id += 1
+        return self._next_id, json.dumps({"id": self._next_id, "tex": tex, "display": display}) + "\n"
+
+    def _result(self, rid: int, reply: dict) -> tuple[bool, str] | None:
+        """The reply to request ``rid`` as a cache entry: ``(True, html)`` or ``(False, KaTeX's
+        error)``; None when the renderer itself failed (not the formula's fault)."""
+        if reply.get("id") != rid:
+            raise self._died(f"answered out of order: {reply!r}")
+        if "html" in reply:
+            return True, reply["html"]
+        if reply.get("internal"):
+            return None
+        return False, str(reply.get("error", "unknown KaTeX error"))
