@@ -93,6 +93,12 @@ PROJECT_FOLDERS = ("docs", "data", "seeds", "overrides", "scripts", "node_module
 SITE_FILES = ("mkdocs.yml", "package.json", "package-lock.json")
 
 
+def file_tree(root: Path) -> dict[str, bytes]:
+    """Every file under ``root`` by its relative path, with its bytes: two trees are the same
+    output when these are equal (a built site, an imported bank)."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
 def copy_project(dest: Path, *, copy: tuple[str, ...] = ("docs",), site: bool = False) -> Path:
     """A throw-away copy of the project: the folders in ``copy`` copied (the test may change
     them), the others linked (read-only use); ``site`` adds the files a build reads besides."""

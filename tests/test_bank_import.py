@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, qbank_cli, seed_project
+from conftest import REPO, file_tree, qbank_cli, seed_project
 from qbank.bank import (
     Answer,
     Origin,
@@ -40,8 +40,6 @@ def do_import(project: Project, questions: list[Question] | None = None):
     return plan
 
 
-def tree(docs: Path) -> dict[str, bytes]:
-    return {p.relative_to(docs).as_posix(): p.read_bytes() for p in sorted(docs.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(scope="module")
@@ -79,11 +77,11 @@ def file_of(project: Project, questions: list[Question], handle: str) -> Path:
 
 
 def test_two_fresh_imports_are_byte_identical(template, tmp_path):
-    first = tree(template[0].docs)
+    first = file_tree(template[0].docs)
     other = seed_project(tmp_path / "other")
     plan = do_import(other)
     assert len(plan.create) == 125
-    second = tree(other.docs)
+    second = file_tree(other.docs)
     assert len(first) == 125
     assert first == second
     # no temp files left behind by the atomic writes
@@ -91,15 +89,15 @@ def test_two_fresh_imports_are_byte_identical(template, tmp_path):
 
 
 def test_second_import_changes_nothing(imported, monkeypatch):
-    before = tree(imported.docs)
+    before = file_tree(imported.docs)
     plan = do_import(imported)
     assert plan.changes == 0
     assert plan.unchanged == 125 and plan.hand_edited == []
-    assert tree(imported.docs) == before
+    assert file_tree(imported.docs) == before
     result = qbank_cli(monkeypatch, imported.root, "import", "--check", "-q")
     assert result.exit_code == 0, result.output
     assert "bank up to date: 125 files, 0 hand-edited" in result.output
-    assert tree(imported.docs) == before
+    assert file_tree(imported.docs) == before
 
 
 def test_cli_import_into_empty_docs_matches_the_api(template, tmp_path, monkeypatch):
@@ -107,7 +105,7 @@ def test_cli_import_into_empty_docs_matches_the_api(template, tmp_path, monkeypa
     result = qbank_cli(monkeypatch, other.root, "import", "-q")
     assert result.exit_code == 0, result.output
     assert "created 125, updated 0, removed 0" in result.output
-    assert tree(other.docs) == tree(template[0].docs)
+    assert file_tree(other.docs) == file_tree(template[0].docs)
 
 
 def test_every_imported_file_carries_a_matching_digest(imported):
@@ -163,7 +161,7 @@ def _edit_seed(project: Project, old: str, new: str) -> None:
 
 def test_untouched_file_is_refreshed_when_its_seed_changes(imported, questions, monkeypatch):
     path = file_of(imported, questions, "lazy-ds-guide:20")
-    before = tree(imported.docs)
+    before = file_tree(imported.docs)
     _edit_seed(imported, BACKPROP, "Backpropagation is THE algorithm used to train neural networks.")
 
     result = qbank_cli(monkeypatch, imported.root, "import", "--check", "-q")
@@ -177,7 +175,7 @@ def test_untouched_file_is_refreshed_when_its_seed_changes(imported, questions, 
     text = path.read_text(encoding="utf-8")
     assert "Backpropagation is THE algorithm" in text and BACKPROP not in text
     assert is_untouched(text)
-    after = tree(imported.docs)
+    after = file_tree(imported.docs)
     changed = {k for k in before if before[k] != after.get(k)}
     assert changed == {path.relative_to(imported.docs).as_posix()}
     assert set(after) == set(before)

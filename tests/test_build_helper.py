@@ -40,7 +40,7 @@ from qbank.site.search_vocab import Vocabulary
 from qbank.source import load_sources
 from qbank.taxonomy import Taxonomy
 
-REPO = Path(__file__).resolve().parents[1]
+from conftest import REPO, file_tree
 
 
 def _start(tasks) -> Helper:
@@ -406,10 +406,6 @@ cli()
 """
 
 
-def _tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
 def test_the_site_built_with_the_helpers_equals_the_site_built_without(tmp_path):
     """Every helper at once (notebooks, compiled templates, the Anki package, the Markdown pages,
     the search index) against a build that forks none: the same bytes, file for file."""
@@ -425,6 +421,6 @@ def test_the_site_built_with_the_helpers_equals_the_site_built_without(tmp_path)
     taken = re.findall(r"qbank: (\d+) pages rendered by the second helper", with_helpers.stderr)
     assert taken and int(taken[0]) > 0, "the helpers delivered nothing: the comparison would prove nothing"
     assert "computed in process" not in with_helpers.stderr
-    a, b = _tree(tmp_path / "a"), _tree(tmp_path / "b")
+    a, b = file_tree(tmp_path / "a"), file_tree(tmp_path / "b")
     assert a.keys() == b.keys()
     assert [name for name in a if a[name] != b[name]] == []

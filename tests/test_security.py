@@ -35,7 +35,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, copy_project, mkdocs_build, qbank_cmd, without_bank_validation
+from conftest import REPO, copy_project, file_tree, mkdocs_build, qbank_cmd, without_bank_validation
 from qbank import importer
 from qbank.anki import answer_html, markdown_to_anki_html
 from qbank.bank import Question, slugify
@@ -416,23 +416,21 @@ def imported(tmp_path: Path) -> Project:
     return project
 
 
-def snapshot(docs: Path) -> dict[str, bytes]:
-    return {p.relative_to(docs).as_posix(): p.read_bytes() for p in sorted(docs.rglob("*")) if p.is_file()}
 
 
 @pytest.mark.parametrize("seed, keep", [("000_d3bd1c64e802493d.txt", 120), ("001_bb0412ce525cf09f.txt", 200)])
 def test_a_truncated_seed_is_refused(imported: Project, seed: str, keep: int) -> None:
-    before = snapshot(imported.docs)
+    before = file_tree(imported.docs)
     path = imported.seeds / seed
     lines = path.read_text(encoding="utf-8").split("\n")
     path.write_text("\n".join(lines[:keep]) + "\n", encoding="utf-8")
     proc = qbank(imported.root, "import")
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "would remove questions from the bank" in proc.stderr and "would go: docs/questions/" in proc.stderr, proc.stderr
-    assert snapshot(imported.docs) == before
+    assert file_tree(imported.docs) == before
     proc = qbank(imported.root, "import", "--allow-removals")
     assert proc.returncode == 0, proc.stderr
-    assert snapshot(imported.docs) != before  # accepted: files (or their answers) went
+    assert file_tree(imported.docs) != before  # accepted: files (or their answers) went
 
 
 def _two_changes(project: Project) -> None:
@@ -450,7 +448,7 @@ def _two_changes(project: Project) -> None:
 def test_a_write_failure_at_any_step_rolls_back(imported: Project, monkeypatch: pytest.MonkeyPatch) -> None:
     _two_changes(imported)
     result = run(imported)
-    before = snapshot(imported.docs)
+    before = file_tree(imported.docs)
     plan = importer.plan_import(result.questions, imported.docs)
     assert plan.update and plan.delete
     steps = 0
@@ -486,12 +484,12 @@ def test_a_write_failure_at_any_step_rolls_back(imported: Project, monkeypatch: 
         with pytest.raises(importer.ImportWriteError):
             importer.apply_plan(importer.plan_import(result.questions, imported.docs), imported.docs)
         monkeypatch.setattr(importer.os, "replace", real_replace)
-        assert snapshot(imported.docs) == before, f"not rolled back after a failure at rename {fail_at}"
+        assert file_tree(imported.docs) == before, f"not rolled back after a failure at rename {fail_at}"
 
 
 def test_a_killed_import_is_rolled_back_by_the_next_run(imported: Project) -> None:
     _two_changes(imported)
-    before = snapshot(imported.docs)
+    before = file_tree(imported.docs)
     # A child process applies the plan and is SIGKILLed in the middle of it.
     script = (
         "import os, sys\n"
@@ -514,7 +512,7 @@ def test_a_killed_import_is_rolled_back_by_the_next_run(imported: Project) -> No
     leftovers = [p for p in imported.docs.rglob(".qbank-*") if p.is_file()]
     assert leftovers, "the kill left no journal or temp files: the test did not interrupt anything"
     assert importer.recover(imported.docs) > 0
-    assert snapshot(imported.docs) == before
+    assert file_tree(imported.docs) == before
     assert not list(imported.docs.rglob(".qbank-*"))
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from mkdocs.exceptions import PluginError
 
-from conftest import REPO, mkdocs_config
+from conftest import REPO, file_tree, mkdocs_config
 from qbank.site.plugin import QbankPlugin
 
 
@@ -85,10 +85,6 @@ finally:
 """
 
 
-def _tree(site: Path) -> dict[str, bytes]:
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
-
-
 @pytest.mark.xdist_group("incremental")
 def test_a_dirty_rebuild_after_editing_one_question_equals_a_clean_build(tmp_path: Path):
     """Aggregates (questions.json, study cards, search index, topic and tag pages) and the
@@ -115,7 +111,7 @@ def test_a_dirty_rebuild_after_editing_one_question_equals_a_clean_build(tmp_pat
     clean = mkdocs_build(project, tmp_path / "clean")
     assert clean.returncode == 0, clean.stderr[-4000:]
 
-    served, built = _tree(tmp_path / "served"), _tree(tmp_path / "clean")
+    served, built = file_tree(tmp_path / "served"), file_tree(tmp_path / "clean")
     # Material's tags export lists only the pages of the last build under --dirty (a
     # limitation of Material's plugin); nothing on the site reads it.
     served.pop("tags.json"), built.pop("tags.json")
